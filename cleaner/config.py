@@ -1,0 +1,72 @@
+"""Run configuration: frozen dataclasses built once from the command line.
+
+This is the only module that reads the environment or configuration files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+class ConfigError(Exception):
+    """A fatal problem with the configuration (bad rule file, bad manifest, bad option)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestEntry:
+    """What a manifest says about one input path."""
+
+    url: str | None = None
+    date: str | None = None
+    site: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InputConfig:
+    """How inputs are found and read.
+
+    Attributes:
+        paths: files, directories (walked recursively, sorted) or ``-`` for stdin.
+        url: source URL for a single input (``--url``).
+        manifest: input path -> what the manifest says about it.
+        url_key: JSONL key holding the source URL.
+        html_key: JSONL key holding HTML.
+        text_key: JSONL key holding a plain-text scrape.
+        max_bytes: larger documents are rejected with ``too_large``.
+    """
+
+    paths: tuple[str, ...]
+    url: str | None = None
+    manifest: dict[str, ManifestEntry] = field(default_factory=dict)
+    url_key: str = "url"
+    html_key: str = "html"
+    text_key: str = "text"
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything one ``cleaner clean`` run needs.
+
+    Attributes:
+        inputs: how to find and read inputs.
+        output: JSONL output path (``.jsonl`` or ``.jsonl.gz``); ``None`` writes to stdout.
+        explain: where to write one JSON line per removed fragment.
+        rejects: where to write one JSON line per rejected or failed input.
+        rules_dirs: directories of rule files, in order; later files override nothing, all apply.
+        lang: expected document language; documents in another are rejected.
+        keep_duplicates: keep documents whose clean text was already written in this run.
+        progress: show a progress bar on stderr.
+    """
+
+    inputs: InputConfig
+    output: Path | None = None
+    explain: Path | None = None
+    rejects: Path | None = None
+    rules_dirs: tuple[Path, ...] = ()
+    lang: str | None = None
+    keep_duplicates: bool = False
+    progress: bool = False

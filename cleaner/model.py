@@ -1,0 +1,186 @@
+"""Records that flow through the pipeline: raw inputs, documents, removals and rejects."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, Literal
+
+Kind = Literal["html", "text"]
+
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
+class RejectReason(StrEnum):
+    """Closed set of reasons a document is dropped; the run summary counts each."""
+
+    EMPTY_INPUT = "empty_input"
+    BINARY = "binary"
+    DECODE_ERROR = "decode_error"
+    TOO_LARGE = "too_large"
+    INVALID_JSON = "invalid_json"
+    MISSING_CONTENT = "missing_content"
+    TRUNCATED = "truncated"
+    NOT_HTML = "not_html"
+    NOT_200 = "not_200"
+    REVISIT = "revisit"
+    EMPTY_AFTER_CLEANING = "empty_after_cleaning"
+    WRONG_LANGUAGE = "wrong_language"
+    DUPLICATE = "duplicate"
+    # The two below are failures, not rejects: the exit code is 1 when any occurs.
+    READ_ERROR = "read_error"
+    INTERNAL_ERROR = "internal_error"
+
+
+FAILURE_REASONS = frozenset({RejectReason.READ_ERROR, RejectReason.INTERNAL_ERROR})
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a raw document came from.
+
+    Attributes:
+        path: the input path as given or walked (``-`` for stdin).
+        line: 1-based line of the record in a JSONL container.
+        offset: byte offset of the record in a WARC container.
+    """
+
+    path: str
+    line: int | None = None
+    offset: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            return f"{self.path}:{self.line}"
+        if self.offset is not None:
+            return f"{self.path}@{self.offset}"
+        return self.path
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form used in output records."""
+        return {"path": self.path, "line": self.line, "offset": self.offset}
+
+
+@dataclass(frozen=True, slots=True)
+class RawDoc:
+    """One raw capture as a reader found it, before any decoding or cleaning.
+
+    Attributes:
+        data: the bytes as scraped (for containers holding text, its UTF-8 encoding).
+        source: where it came from.
+        kind: what the reader believes it is; ``None`` lets the decoder sniff.
+        url: source URL known from outside the content (CLI, manifest, container record).
+        url_from: which of those gave ``url``.
+        charset: charset declared outside the content (HTTP header, container).
+        meta: extra fields from a manifest (``date``, ``site``).
+        http_headers: the HTTP response head, for captures read from WARC ``response`` records.
+    """
+
+    data: bytes
+    source: Source
+    kind: Kind | None = None
+    url: str | None = None
+    url_from: str | None = None
+    charset: str | None = None
+    meta: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    http_headers: bytes | None = None
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the raw bytes, as ``sha256:<hex>``."""
+        return "sha256:" + hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One line or paragraph of text.
+
+    Attributes:
+        text: the text, stripped, never empty.
+        gap: blank lines before it in the input (0: it directly follows the previous line).
+    """
+
+    text: str
+    gap: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A fragment that cleaning removed, and who removed it.
+
+    Attributes:
+        text: the removed text.
+        rule: the rule (``rules/ndtv.com.toml:drop_line.source_line``) or step
+            (``trafilatura``, ``language:hi``, ``structure:comments_after_wide_gap``).
+        reason: a short human explanation.
+    """
+
+    text: str
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A document (or input) that produced no output record, with a closed reason."""
+
+    reason: RejectReason
+    detail: str
+    source: Source | None = None
+
+    @property
+    def failed(self) -> bool:
+        """True for failures (unreadable input, bug) as opposed to rejects of bad input."""
+        return self.reason in FAILURE_REASONS
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """A document being cleaned; steps return modified copies (``dataclasses.replace``).
+
+    Attributes:
+        raw: the raw capture.
+        id: stable id: same raw bytes and external URL, same id.
+        kind: ``html`` or ``text`` once decoded.
+        source_text: the decoded input (markup or text scrape).
+        blocks: the current clean body.
+        tree: the parsed HTML tree, until extraction consumes it.
+        sites: names of the rule files that apply, ``_default`` first.
+        removals: everything removed so far.
+    """
+
+    raw: RawDoc
+    id: str
+    kind: Kind
+    source_text: str
+    blocks: tuple[Block, ...] = ()
+    url: str | None = None
+    url_from: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    lang: str | None = None
+    sites: tuple[str, ...] = ()
+    tree: Any = None
+    removals: tuple[Removal, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The clean body: paragraphs separated by one blank line."""
+        return "\n\n".join(b.text for b in self.blocks)
+
+    @property
+    def site(self) -> str | None:
+        """The most specific rule file that matched (not ``_default``), if any."""
+        named = [s for s in self.sites if s != "_default"]
+        return named[-1] if named else None
+
+
+def make_id(raw: RawDoc) -> str:
+    """Stable document id from the raw bytes and the externally given URL."""
+    h = hashlib.sha256(raw.data)
+    h.update(b"\0" + (raw.url or "").encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:16]

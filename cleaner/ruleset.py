@@ -1,0 +1,557 @@
+"""Per-site rule files: load and validate them, pick the ones for a document, apply them.
+
+A rule file is TOML data (see README, "Rule files"). Regexes are google-re2 (linear time, no
+backreferences); XPath is compiled without regex extensions; CSS selectors are turned into XPath.
+Every problem in a rule file is a :class:`RuleError` naming the file, the key and what is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+import re2
+from lxml import etree
+
+from cleaner.config import ConfigError
+from cleaner.model import Block, Removal
+
+DEFAULT_NAME = "_default"
+_NAME_RE = re2.compile(r"^[a-z0-9][a-z0-9_]*$")
+TRAFILATURA_OPTIONS = frozenset(
+    {"favor_precision", "favor_recall", "include_tables", "no_fallback", "fast"}
+)
+LINK_LIST_MAX_WORDS = 20
+
+
+class RuleError(ConfigError):
+    """A rule file is malformed: the message names the file, the key and the problem."""
+
+
+def _where(label: str, key: str) -> str:
+    return f"{label}: {key}"
+
+
+def compile_regex(pattern: Any, label: str, key: str) -> Any:
+    """Compile a re2 pattern or raise RuleError naming the file and key."""
+    if not isinstance(pattern, str) or not pattern:
+        raise RuleError(f"{_where(label, key)}: expected a non-empty regex string")
+    try:
+        return re2.compile(pattern)
+    except re2.error as exc:
+        detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+        raise RuleError(f"{_where(label, key)}: bad regex {pattern!r}: {detail}") from None
+
+
+def compile_xpath(expr: Any, label: str, key: str) -> etree.XPath:
+    """Compile an XPath expression without regex extensions, or raise RuleError."""
+    if not isinstance(expr, str) or not expr:
+        raise RuleError(f"{_where(label, key)}: expected a non-empty XPath string")
+    try:
+        return etree.XPath(expr, regexp=False)
+    except etree.XPathSyntaxError as exc:
+        raise RuleError(f"{_where(label, key)}: bad XPath {expr!r}: {exc}") from None
+
+
+def compile_css(selector: Any, label: str, key: str) -> etree.XPath:
+    """Translate a CSS selector to XPath and compile it, or raise RuleError."""
+    from cssselect import GenericTranslator, SelectorError
+
+    if not isinstance(selector, str) or not selector:
+        raise RuleError(f"{_where(label, key)}: expected a non-empty CSS selector")
+    try:
+        xpath = GenericTranslator().css_to_xpath(selector)
+    except SelectorError as exc:
+        raise RuleError(f"{_where(label, key)}: bad CSS selector {selector!r}: {exc}") from None
+    return etree.XPath(xpath, regexp=False)
+
+
+class _Table:
+    """Typed access to one TOML table that reports unknown and missing keys."""
+
+    def __init__(self, data: Any, label: str, key: str, allowed: Iterable[str]) -> None:
+        if not isinstance(data, dict):
+            raise RuleError(f"{_where(label, key)}: expected a table")
+        unknown = sorted(set(data) - set(allowed))
+        if unknown:
+            raise RuleError(
+                f"{_where(label, key + '.' + unknown[0])}: unknown key "
+                f"(allowed: {', '.join(sorted(allowed))})"
+            )
+        self.data: dict[str, Any] = data
+        self.label = label
+        self.key = key
+
+    def where(self, name: str) -> str:
+        return f"{self.key}.{name}" if self.key else name
+
+    def get(self, name: str, kind: type, default: Any = None, required: bool = False) -> Any:
+        if name not in self.data:
+            if required:
+                raise RuleError(f"{_where(self.label, self.where(name))}: required key is missing")
+            return default
+        value = self.data[name]
+        if kind is int and isinstance(value, bool):
+            raise RuleError(f"{_where(self.label, self.where(name))}: expected int")
+        if not isinstance(value, kind):
+            raise RuleError(f"{_where(self.label, self.where(name))}: expected {kind.__name__}")
+        return value
+
+    def str_list(self, name: str) -> list[str]:
+        value = self.get(name, list, [])
+        if not all(isinstance(v, str) for v in value):
+            raise RuleError(f"{_where(self.label, self.where(name))}: expected a list of strings")
+        return list(value)
+
+
+# --- text directives ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TextRule:
+    """Base of the text directives: a named rule that removes blocks."""
+
+    directive: ClassVar[str] = ""
+    keys: ClassVar[frozenset[str]] = frozenset()
+    rule: str
+    reason: str
+
+    def apply(self, blocks: Sequence[Block]) -> list[int]:
+        """Indices of the blocks this rule removes."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class DropLine(TextRule):
+    """Drop every line matching a pattern (up to ``max_words`` words long)."""
+
+    directive: ClassVar[str] = "drop_line"
+    keys: ClassVar[frozenset[str]] = frozenset({"name", "reason", "pattern", "max_words"})
+    pattern: Any = None
+    max_words: int = 0
+
+    def apply(self, blocks: Sequence[Block]) -> list[int]:
+        return [
+            i
+            for i, b in enumerate(blocks)
+            if (not self.max_words or len(b.text.split()) <= self.max_words)
+            and self.pattern.search(b.text)
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class TruncateAt(TextRule):
+    """Drop the first line matching a marker and everything after it."""
+
+    directive: ClassVar[str] = "truncate_at"
+    keys: ClassVar[frozenset[str]] = frozenset({"name", "reason", "pattern", "min_blocks_before"})
+    pattern: Any = None
+    min_blocks_before: int = 1
+
+    def apply(self, blocks: Sequence[Block]) -> list[int]:
+        for i in range(self.min_blocks_before, len(blocks)):
+            if self.pattern.search(blocks[i].text):
+                return list(range(i, len(blocks)))
+        return []
+
+
+@dataclass(frozen=True, slots=True)
+class DropBetween(TextRule):
+    """Drop from a start marker line to an end marker line (both included)."""
+
+    directive: ClassVar[str] = "drop_between"
+    keys: ClassVar[frozenset[str]] = frozenset({"name", "reason", "start", "end"})
+    start: Any = None
+    end: Any = None
+
+    def apply(self, blocks: Sequence[Block]) -> list[int]:
+        out: list[int] = []
+        i = 0
+        while i < len(blocks):
+            if self.start.search(blocks[i].text):
+                j = next((k for k in range(i + 1, len(blocks)) if self.end.search(blocks[k].text)),
+                         None)
+                if j is None:  # an unclosed start marker removes nothing: safer than to the end
+                    break
+                out.extend(range(i, j + 1))
+                i = j
+            i += 1
+        return out
+
+
+def is_link_like(text: str, max_words: int) -> bool:
+    """A short headline-like line: few words and no sentence-ending punctuation (teasers allowed)."""
+    words = text.split()
+    if not words or len(words) > max_words:
+        return False
+    if text.endswith(("...", "\u2026")):
+        return True
+    return not text.endswith((".", ":", ";", ","))
+
+
+@dataclass(frozen=True, slots=True)
+class DropLinkList(TextRule):
+    """Drop a heading line and the run of short link-like lines under it."""
+
+    directive: ClassVar[str] = "drop_link_list"
+    keys: ClassVar[frozenset[str]] = frozenset({"name", "reason", "heading", "max_words"})
+    heading: Any = None
+    max_words: int = LINK_LIST_MAX_WORDS
+
+    def apply(self, blocks: Sequence[Block]) -> list[int]:
+        out: list[int] = []
+        i = 0
+        while i < len(blocks):
+            if self.heading.search(blocks[i].text):
+                out.append(i)
+                i += 1
+                while i < len(blocks) and is_link_like(blocks[i].text, self.max_words):
+                    out.append(i)
+                    i += 1
+            else:
+                i += 1
+        return out
+
+
+TEXT_RULE_TYPES: tuple[type[TextRule], ...] = (TruncateAt, DropBetween, DropLinkList, DropLine)
+_PATTERN_FIELDS = {"pattern", "start", "end", "heading"}
+
+
+def _build_text_rule(cls: type[TextRule], data: Any, label: str, key: str) -> TextRule:
+    t = _Table(data, label, key, cls.keys)
+    name = t.get("name", str, required=True)
+    if not _NAME_RE.search(name):
+        raise RuleError(f"{_where(label, key + '.name')}: {name!r} must match [a-z0-9_]+")
+    kwargs: dict[str, Any] = {}
+    for fname in cls.keys & _PATTERN_FIELDS:
+        kwargs[fname] = compile_regex(t.get(fname, str, required=True), label, t.where(fname))
+    for fname in cls.keys & {"max_words", "min_blocks_before"}:
+        if fname in t.data:
+            value = t.get(fname, int)
+            if value < 0:
+                raise RuleError(f"{_where(label, t.where(fname))}: must be >= 0")
+            kwargs[fname] = value
+    reason = t.get("reason", str, default=name.replace("_", " "))
+    return cls(rule=f"{label}:{cls.directive}.{name}", reason=reason, **kwargs)
+
+
+# --- HTML directives ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlRules:
+    """What a rule file does to an HTML tree before extraction."""
+
+    remove: tuple[tuple[str, str, etree.XPath], ...] = ()  # (rule id, selector text, compiled)
+    body: tuple[etree.XPath, ...] = ()
+    trafilatura: Mapping[str, bool] = field(default_factory=dict)
+
+
+_HTML_KEYS = frozenset({"remove_xpath", "remove_css", "body_xpath", "body_css", "trafilatura"})
+
+
+def _build_html(data: Any, label: str) -> HtmlRules:
+    t = _Table(data, label, "html", _HTML_KEYS)
+    remove: list[tuple[str, str, etree.XPath]] = []
+    for i, expr in enumerate(t.str_list("remove_xpath")):
+        remove.append((f"{label}:remove_xpath[{i}]", expr,
+                       compile_xpath(expr, label, f"html.remove_xpath[{i}]")))
+    for i, sel in enumerate(t.str_list("remove_css")):
+        remove.append((f"{label}:remove_css[{i}]", sel,
+                       compile_css(sel, label, f"html.remove_css[{i}]")))
+    body = [compile_xpath(e, label, f"html.body_xpath[{i}]")
+            for i, e in enumerate(t.str_list("body_xpath"))]
+    body += [compile_css(s, label, f"html.body_css[{i}]")
+             for i, s in enumerate(t.str_list("body_css"))]
+    opts = _Table(t.get("trafilatura", dict, {}), label, "html.trafilatura", TRAFILATURA_OPTIONS)
+    traf = {k: opts.get(k, bool) for k in opts.data}
+    return HtmlRules(remove=tuple(remove), body=tuple(body), trafilatura=traf)
+
+
+# --- matching and tests -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTest:
+    """An offline test case carried by a rule file."""
+
+    name: str
+    input: str
+    kind: str
+    url: str | None
+    must_contain: tuple[str, ...]
+    must_not_contain: tuple[str, ...]
+
+
+_TEST_KEYS = frozenset({"name", "input", "kind", "url", "must_contain", "must_not_contain"})
+
+
+def _build_test(data: Any, label: str, key: str) -> RuleTest:
+    t = _Table(data, label, key, _TEST_KEYS)
+    kind = t.get("kind", str, "text")
+    if kind not in ("text", "html"):
+        raise RuleError(f"{_where(label, key + '.kind')}: must be 'text' or 'html'")
+    test = RuleTest(
+        name=t.get("name", str, required=True), input=t.get("input", str, required=True),
+        kind=kind, url=t.get("url", str),
+        must_contain=tuple(t.str_list("must_contain")),
+        must_not_contain=tuple(t.str_list("must_not_contain")),
+    )
+    if not test.must_contain and not test.must_not_contain:
+        raise RuleError(f"{_where(label, key)}: a test needs must_contain or must_not_contain")
+    return test
+
+
+def _host_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host.lower().removeprefix("www.") if host else None
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """A literal string or (``re:`` prefix) a regex that identifies a site or theme."""
+
+    text: str
+    regex: Any = None
+
+    def found_in(self, source: str) -> bool:
+        if self.regex is not None:
+            return self.regex.search(source) is not None
+        return self.text in source
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFile:
+    """One loaded rule file."""
+
+    name: str
+    label: str
+    description: str
+    hosts: tuple[str, ...]
+    fingerprints: tuple[Fingerprint, ...]
+    min_fingerprints: int
+    html: HtmlRules
+    text: tuple[TextRule, ...]
+    tests: tuple[RuleTest, ...]
+    digest: str
+
+    @property
+    def is_default(self) -> bool:
+        return self.name == DEFAULT_NAME
+
+    def match_reason(self, url: str | None, source_text: str) -> str | None:
+        """Why this file applies to a document (host or fingerprints), or None."""
+        if self.is_default:
+            return "default: applies to every document"
+        host = _host_of(url)
+        if host:
+            for h in self.hosts:
+                if host == h or host.endswith("." + h):
+                    return f"host {host} matches {h}"
+        if self.fingerprints:
+            found = [f.text for f in self.fingerprints if f.found_in(source_text)]
+            if len(found) >= self.min_fingerprints:
+                return "fingerprints: " + ", ".join(repr(f) for f in found)
+        return None
+
+
+_TOP_KEYS = frozenset({"description", "match", "html", "test", *(c.directive for c in TEXT_RULE_TYPES)})
+_MATCH_KEYS = frozenset({"hosts", "fingerprints", "min_fingerprints"})
+
+
+def _build_match(data: Any, label: str) -> tuple[tuple[str, ...], tuple[Fingerprint, ...], int]:
+    t = _Table(data, label, "match", _MATCH_KEYS)
+    hosts = tuple(h.lower().removeprefix("www.") for h in t.str_list("hosts"))
+    fps: list[Fingerprint] = []
+    for i, fp in enumerate(t.str_list("fingerprints")):
+        if fp.startswith("re:"):
+            fps.append(Fingerprint(fp, compile_regex(fp[3:], label, f"match.fingerprints[{i}]")))
+        else:
+            fps.append(Fingerprint(fp))
+    min_fp = t.get("min_fingerprints", int, 1)
+    if fps and not 1 <= min_fp <= len(fps):
+        raise RuleError(f"{_where(label, 'match.min_fingerprints')}: must be 1..{len(fps)}")
+    return hosts, tuple(fps), min_fp
+
+
+def parse_rule_file(raw: bytes, name: str, label: str) -> RuleFile:
+    """Parse and validate one rule file's bytes; ``label`` names it in messages and rule ids."""
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RuleError(f"{label}: not valid TOML: {exc}") from None
+    top = _Table(data, label, "", _TOP_KEYS)
+    hosts, fps, min_fp = _build_match(top.get("match", dict, {}), label)
+    if name != DEFAULT_NAME and not hosts and not fps:
+        raise RuleError(f"{label}: match: give hosts or fingerprints (or the file never applies)")
+    text: list[TextRule] = []
+    for cls in TEXT_RULE_TYPES:
+        for i, item in enumerate(top.get(cls.directive, list, [])):
+            text.append(_build_text_rule(cls, item, label, f"{cls.directive}[{i}]"))
+    names = [r.rule for r in text]
+    dup = next((n for n in names if names.count(n) > 1), None)
+    if dup:
+        raise RuleError(f"{label}: rule {dup.split(':', 1)[1]!r} is defined twice")
+    tests = tuple(_build_test(x, label, f"test[{i}]")
+                  for i, x in enumerate(top.get("test", list, [])))
+    if not tests:
+        raise RuleError(f"{label}: test: every rule file needs at least one [[test]]")
+    return RuleFile(
+        name=name, label=label, description=top.get("description", str, ""), hosts=hosts,
+        fingerprints=fps, min_fingerprints=min_fp, html=_build_html(top.get("html", dict, {}),
+                                                                    label),
+        text=tuple(text), tests=tests, digest=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def load_rule_file(path: Path, label: str | None = None) -> RuleFile:
+    """Load one rule file from disk."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read rule file: {exc.strerror}") from None
+    name = path.name.removesuffix(".toml")
+    return parse_rule_file(raw, name, label or f"{path.parent.name}/{path.name}")
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The rule files that apply to one document, and why."""
+
+    files: tuple[RuleFile, ...]
+    reasons: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.files)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """All loaded rule files, ``_default`` first."""
+
+    files: tuple[RuleFile, ...]
+
+    @property
+    def version(self) -> str:
+        """A digest of every rule file, so output says which rules made it."""
+        h = hashlib.sha256()
+        for f in self.files:
+            h.update(f"{f.label}\0{f.digest}\n".encode())
+        return h.hexdigest()[:12]
+
+    def by_name(self, name: str) -> RuleFile:
+        return next(f for f in self.files if f.name == name)
+
+    def select(self, url: str | None, source_text: str) -> Selection:
+        """The files that apply to a document with this URL and decoded source."""
+        picked: list[RuleFile] = []
+        reasons: list[str] = []
+        for f in self.files:
+            why = f.match_reason(url, source_text)
+            if why is not None:
+                picked.append(f)
+                reasons.append(why)
+        return Selection(tuple(picked), tuple(reasons))
+
+
+def shipped_rules_dir() -> Path:
+    """The rule files bundled with cleaner: the repo's ``rules/`` or the wheel's copy."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "rules", here / "_rules"):
+        if (candidate / f"{DEFAULT_NAME}.toml").is_file():
+            return candidate
+    raise ConfigError(f"no bundled rules found next to {here}; reinstall article-cleaner")
+
+
+def load_rules(dirs: Sequence[Path] = ()) -> RuleSet:
+    """Load every ``*.toml`` in ``dirs`` (default: the bundled rules), ``_default`` first."""
+    shipped = shipped_rules_dir() if not dirs else None
+    dirs = tuple(dirs) or (shipped_rules_dir(),)
+    files: list[RuleFile] = []
+    for d in dirs:
+        if not d.is_dir():
+            raise ConfigError(f"{d}: rules directory does not exist")
+        for p in sorted(d.glob("*.toml")):
+            # Bundled rules are named as in the repo, whatever the install location.
+            files.append(load_rule_file(p, f"rules/{p.name}" if d == shipped else str(d / p.name)))
+    if not files:
+        raise ConfigError(f"no rule files (*.toml) in {', '.join(map(str, dirs))}")
+    files.sort(key=lambda f: (not f.is_default, f.name))
+    return RuleSet(tuple(files))
+
+
+# --- applying -----------------------------------------------------------------------------------
+
+
+def apply_text_rules(
+    files: Sequence[RuleFile], blocks: Sequence[Block]
+) -> tuple[tuple[Block, ...], tuple[Removal, ...]]:
+    """Apply every text directive of ``files``; each removed block is attributed once."""
+    removed: dict[int, TextRule] = {}
+    for cls in TEXT_RULE_TYPES:  # truncations first: what they cut needs no other rule
+        for f in files:
+            for rule in f.text:
+                if isinstance(rule, cls):
+                    for i in rule.apply(blocks):
+                        removed.setdefault(i, rule)
+    kept = tuple(b for i, b in enumerate(blocks) if i not in removed)
+    removals = tuple(Removal(blocks[i].text, r.rule, r.reason) for i, r in sorted(removed.items()))
+    return kept, removals
+
+
+def element_text(el: Any) -> str:
+    """Whitespace-normalised text of an element, for the record of what was removed."""
+    return " ".join("".join(el.itertext()).split())
+
+
+def apply_html_rules(files: Sequence[RuleFile], tree: Any) -> tuple[Any, tuple[Removal, ...]]:
+    """Remove elements by the files' selectors; return the body element to extract from."""
+    removals: list[Removal] = []
+    for f in files:
+        for rule_id, selector, xpath in f.html.remove:
+            for el in xpath(tree):
+                if not isinstance(el, etree._Element) or el.getparent() is None:
+                    continue
+                text = element_text(el)
+                if text:
+                    removals.append(Removal(text, rule_id, f"element {selector}"))
+                _drop_keep_tail(el)
+    body = tree
+    for f in reversed(files):  # the most specific file's body choice wins
+        for xpath in f.html.body:
+            found = [el for el in xpath(tree) if isinstance(el, etree._Element)]
+            if found:
+                return found[0], tuple(removals)
+    return body, tuple(removals)
+
+
+def _drop_keep_tail(el: Any) -> None:
+    """Remove an element but keep its tail text, which belongs to the parent."""
+    parent = el.getparent()
+    if el.tail and el.tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def trafilatura_options(files: Sequence[RuleFile]) -> dict[str, bool]:
+    """Per-site trafilatura options; a more specific file overrides the default."""
+    opts: dict[str, bool] = {}
+    for f in files:
+        opts.update(f.html.trafilatura)
+    return opts
+
