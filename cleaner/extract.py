@@ -84,7 +84,8 @@ def extract_html(
     else:
         meta = extract_metadata(tree, default_url=url)
         found = trafilatura.bare_extraction(_wrap(body), url=url, include_comments=False, **options)
-        text = found.text if found is not None else ""
+        # The site chose this element: when trafilatura finds too little in it, take it as is.
+        text = found.text if found is not None and found.text else "\n".join(_block_texts(body))
     blocks = tuple(Block(line.strip()) for line in (text or "").split("\n") if line.strip())
     return Extracted(
         blocks=blocks,
@@ -110,14 +111,20 @@ def _clean(value: Any) -> str | None:
     return value or None
 
 
+def _block_texts(el: Any) -> Iterator[str]:
+    """Texts of the innermost block elements under ``el`` (or of ``el`` itself)."""
+    inner = [b for b in el.iter(*_BLOCK_TAGS) if not any(True for _ in b.iterdescendants(*_BLOCK_TAGS))]
+    for b in inner or [el]:
+        text = element_text(b)
+        if text:
+            yield text
+
+
 def _left_out(tree: Any, kept: Sequence[Block]) -> Iterator[Removal]:
     """Block-level texts of the page that the extractor did not keep."""
     kept_text = " ".join(" ".join(b.text.split()) for b in kept)
     seen: set[str] = set()
-    for el in tree.iter(*_BLOCK_TAGS):
-        if any(True for _ in el.iterdescendants(*_BLOCK_TAGS)):
-            continue  # report the innermost block only
-        text = element_text(el)
+    for text in _block_texts(tree):  # innermost blocks only: no text reported twice
         if len(text) < 2 or text in seen or text in kept_text:
             continue
         seen.add(text)

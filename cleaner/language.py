@@ -42,7 +42,9 @@ _STOPLIST_NAMES = {
 
 DOC_SAMPLE_CHARS = 4000
 MIN_DOC_LETTERS = 20
-MIN_OTHER_SCRIPT_LETTERS = 12
+MIN_OTHER_SCRIPT_LETTERS = 20
+MIN_OTHER_SCRIPT_WORDS = 4
+MAX_DOC_SCRIPT_SHARE = 0.2
 MIN_JUDGED_WORDS = 12
 MAX_STOPWORD_SHARE = 0.2
 MIN_FRAGMENT_PROB = 0.95
@@ -140,8 +142,7 @@ def judge(blocks: Sequence[Block]) -> Judgement:
     off: dict[int, str] = {}
     same: list[int] = []
     for i, counts in enumerate(per_block):
-        other = sum(n for s, n in counts.items() if not _compatible(s, doc_script))
-        if other >= MIN_OTHER_SCRIPT_LETTERS and other > counts.total() / 2:
+        if _other_script(blocks[i].text, counts, doc_script):
             off[i] = _name_fragment(blocks[i].text, counts)
         else:
             same.append(i)
@@ -149,6 +150,19 @@ def judge(blocks: Sequence[Block]) -> Judgement:
     if lang:
         off.update(_same_script_off(blocks, same, lang))
     return Judgement(lang, off)
+
+
+def _other_script(text: str, counts: Counter[str], doc_script: str) -> bool:
+    """A fragment written in another script: several words of it, little of the document's.
+
+    Brand names, code and short quotes in another script stay with the text around them.
+    """
+    other = sum(n for s, n in counts.items() if not _compatible(s, doc_script))
+    if other < MIN_OTHER_SCRIPT_LETTERS or other < (1 - MAX_DOC_SCRIPT_SHARE) * counts.total():
+        return False
+    words = sum(1 for w in text.split()
+                if any((s := char_script(c)) and not _compatible(s, doc_script) for c in w))
+    return words >= MIN_OTHER_SCRIPT_WORDS
 
 
 def _name_fragment(text: str, counts: Counter[str]) -> str:
@@ -174,7 +188,8 @@ def _same_script_off(blocks: Sequence[Block], idx: Sequence[int], lang: str) -> 
         return {}
     off: dict[int, str] = {}
     for i in idx:
-        words = blocks[i].text.lower().split()
+        # Only words with letters count: table rows of names and numbers are not prose.
+        words = [w for w in blocks[i].text.lower().split() if any(c.isalpha() for c in w)]
         if len(words) < MIN_JUDGED_WORDS:
             continue  # short lines are where langdetect goes wrong
         if sum(w.strip(".,;:!?\"'()") in stops for w in words) / len(words) > MAX_STOPWORD_SHARE:

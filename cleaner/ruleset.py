@@ -27,6 +27,7 @@ TRAFILATURA_OPTIONS = frozenset(
     {"favor_precision", "favor_recall", "include_tables", "no_fallback", "fast"}
 )
 LINK_LIST_MAX_WORDS = 20
+MAX_PROGRAM_SIZE = 5000
 
 
 class RuleError(ConfigError):
@@ -42,10 +43,16 @@ def compile_regex(pattern: Any, label: str, key: str) -> Any:
     if not isinstance(pattern, str) or not pattern:
         raise RuleError(f"{_where(label, key)}: expected a non-empty regex string")
     try:
-        return re2.compile(pattern)
+        compiled = re2.compile(pattern)
     except re2.error as exc:
         detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
         raise RuleError(f"{_where(label, key)}: bad regex {pattern!r}: {detail}") from None
+    if compiled.programsize > MAX_PROGRAM_SIZE:
+        # RE2 stays linear, but its fast DFA gives up (and logs on every match) on such patterns.
+        raise RuleError(
+            f"{_where(label, key)}: regex too complex (RE2 program size {compiled.programsize} > "
+            f"{MAX_PROGRAM_SIZE}); avoid counted repetition of Unicode classes like \\p{{L}}{{1,60}}")
+    return compiled
 
 
 def compile_xpath(expr: Any, label: str, key: str) -> etree.XPath:

@@ -59,6 +59,27 @@ def test_short_latin_brand_line_kept_in_cyrillic_document():
     assert "Apple iPhone 15" in out.text
 
 
+@pytest.mark.parametrize("line", [
+    "| 1 | Kyle Busch | 5040 | 5 | 1 | 17 | 27 | 2 | Martin Truex Jr. | 5035 | 7 | 0 | 15 |",
+    "- стандартная скорость player.setav speedmult *х100",
+])
+def test_table_rows_and_code_are_not_judged(line):
+    pt = ("Nesta página você terá sempre a classificação atualizada da corrida, com todos os "
+          "pilotos e os pontos que cada um conquistou até a última etapa do campeonato.")
+    out = LanguageFilter().apply(doc_of(pt, line, pt + " Confira."))
+    assert isinstance(out, Doc)
+    assert line in out.text
+
+
+def test_japanese_line_with_a_brand_name_is_japanese():
+    ja = "アップルは水曜日、新しいスマートフォンを発表したと明らかにしました。価格は据え置きです。"
+    line = "※「iPhone」は、Apple Inc.の商標です。"
+    out = LanguageFilter().apply(doc_of(ja, line, ja))
+    assert isinstance(out, Doc)
+    assert out.lang == "ja"
+    assert line in out.text
+
+
 def test_expected_language_rejects_others():
     out = LanguageFilter(expected="de").apply(doc_of(*EN))
     assert isinstance(out, Reject)

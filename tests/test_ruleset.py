@@ -70,6 +70,8 @@ def test_rules_version_changes_with_content(tmp_path):
          '[[drop_line]]\nname = "a"\npattern = "b"\n', "rule 'drop_line.a' is defined twice"),
         ('[match]\nhosts = ["a.com"]\n[[drop_line]]\nname = "a"\npattern = "a"\nmax_words = "3"\n',
          "drop_line[0].max_words: expected int"),
+        ('[match]\nhosts = ["a.com"]\n[[drop_line]]\nname = "x"\npattern = "\\\\p{L}{1,300}"\n',
+         "drop_line[0].pattern: regex too complex"),
         ("description = 'no match table'\n", "match: give hosts or fingerprints"),
         ('[match]\nfingerprints = ["a"]\nmin_fingerprints = 2\n', "match.min_fingerprints: must be 1..1"),
         ("not toml = = =\n", "rules/site.toml: not valid TOML"),

@@ -1,0 +1,181 @@
+"""Extraction quality on a directory laid out like the scrapinghub article-extraction benchmark.
+
+usage: python benchmarks/quality.py DIR [--save-predictions OUT] [--per-doc CSV]
+
+DIR holds ``manifest.jsonl`` (``id``, ``url`` per page) and per page ``<id>.html``,
+``<id>.scrape.txt`` (a naive plain-text scrape) and ``<id>.truth.txt`` (the true article body).
+Prints one table: cleaner in text mode (on the scrapes) and in HTML mode (on the pages), next to
+the uncleaned scrape and trafilatura alone on the same pages, all in the same run.
+
+Metric (the benchmark's own): tokens are ``\\w+``; units are bags of 4-token shingles;
+per document P = tp/(tp+fp), R = tp/(tp+fn); P and R are means over documents (an empty
+prediction counts for recall only); F1 = 2PR/(P+R). The page's URL is passed as ``--manifest``
+would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import trafilatura
+
+from cleaner.model import Doc, RawDoc, Source
+from cleaner.pipeline import build_steps, clean_one
+from cleaner.ruleset import load_rules
+
+_TOKEN = re.compile(r"\w+")
+
+
+def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    """Bag of n-token shingles; a text shorter than n tokens is one shingle."""
+    tokens = _TOKEN.findall(text or "")
+    return Counter(tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1))
+                   if tokens[i:i + n])
+
+
+def prf(truth: str, pred: str) -> tuple[float | None, float | None]:
+    """Per-document precision and recall (None where the benchmark leaves a document out)."""
+    t, p = shingles(truth), shingles(pred)
+    tp = sum((t & p).values())
+    fp, fn = sum(p.values()) - tp, sum(t.values()) - tp
+    precision = None if tp + fp == 0 else (1.0 if fp == fn == 0 else tp / (tp + fp))
+    recall = None if tp + fn == 0 else (1.0 if fp == fn == 0 else tp / (tp + fn))
+    return precision, recall
+
+
+@dataclass
+class Row:
+    """Scores of one system over the set."""
+
+    name: str
+    precisions: list[float]
+    recalls: list[float]
+    empty: int
+    seconds: float
+
+    @property
+    def p(self) -> float:
+        return sum(self.precisions) / len(self.precisions) if self.precisions else 0.0
+
+    @property
+    def r(self) -> float:
+        return sum(self.recalls) / len(self.recalls) if self.recalls else 0.0
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
+
+
+@dataclass(frozen=True)
+class Case:
+    """One page of the set."""
+
+    id: str
+    url: str | None
+    dir: Path
+
+    def read(self, suffix: str) -> bytes:
+        return (self.dir / f"{self.id}{suffix}").read_bytes()
+
+
+def load_cases(root: Path) -> list[Case]:
+    """Pages listed in the manifest."""
+    cases = []
+    for line in (root / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            cases.append(Case(rec["id"], rec.get("url"), root))
+    return cases
+
+
+def cleaner_system(kind: str, suffix: str) -> Callable[[Case], str]:
+    """cleaner on one input kind, as ``cleaner clean --manifest`` would run it."""
+    steps = build_steps(load_rules(), None)
+
+    def predict(case: Case) -> str:
+        raw = RawDoc(case.read(suffix), Source(f"{case.id}{suffix}"), kind=kind,  # type: ignore[arg-type]
+                     url=case.url, url_from="manifest")
+        out = clean_one(raw, steps)
+        return out.text if isinstance(out, Doc) else ""
+
+    return predict
+
+
+def trafilatura_alone(case: Case) -> str:
+    """trafilatura 'as is' with comments off, on the same page bytes."""
+    return trafilatura.extract(case.read(".html"), url=case.url, include_comments=False) or ""
+
+
+def scrape_as_is(case: Case) -> str:
+    return case.read(".scrape.txt").decode("utf-8", "replace")
+
+
+SYSTEMS: dict[str, Callable[[], Callable[[Case], str]]] = {
+    "scrape, uncleaned": lambda: scrape_as_is,
+    "cleaner, text mode": lambda: cleaner_system("text", ".scrape.txt"),
+    "trafilatura alone (HTML)": lambda: trafilatura_alone,
+    "cleaner, HTML mode": lambda: cleaner_system("html", ".html"),
+}
+
+
+def score(name: str, predict: Callable[[Case], str], cases: Sequence[Case],
+          save: Path | None, per_doc: list[dict[str, object]]) -> Row:
+    row = Row(name, [], [], 0, 0.0)
+    for case in cases:
+        t0 = time.perf_counter()
+        pred = predict(case)
+        row.seconds += time.perf_counter() - t0
+        truth = case.read(".truth.txt").decode("utf-8")
+        p, r = prf(truth, pred)
+        if p is not None:
+            row.precisions.append(p)
+        if r is not None:
+            row.recalls.append(r)
+        row.empty += not _TOKEN.search(pred)
+        per_doc.append({"system": name, "id": case.id, "P": p, "R": r})
+        if save:
+            out = save / re.sub(r"\W+", "_", name).strip("_") / "scrapinghub" / f"{case.id}.txt"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(pred, encoding="utf-8")
+    return row
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("dir", type=Path, help="directory with manifest.jsonl and the pages")
+    ap.add_argument("--save-predictions", type=Path, metavar="OUT",
+                    help="write each system's predictions under OUT/<system>/scrapinghub/")
+    ap.add_argument("--per-doc", type=Path, metavar="CSV", help="per-document P/R as CSV")
+    ap.add_argument("--only", nargs="*", choices=list(SYSTEMS), help="run only these systems")
+    args = ap.parse_args(argv)
+    if not (args.dir / "manifest.jsonl").is_file():
+        print(f"quality: {args.dir}: no manifest.jsonl here", file=sys.stderr)
+        return 2
+    cases = load_cases(args.dir)
+    per_doc: list[dict[str, object]] = []
+    print(f"{len(cases)} pages from {args.dir}")
+    print(f"{'system':<28}{'P':>7}{'R':>7}{'F1':>7}{'empty':>7}{'ms/page':>9}")
+    for name in args.only or SYSTEMS:
+        row = score(name, SYSTEMS[name](), cases, args.save_predictions, per_doc)
+        print(f"{row.name:<28}{row.p:7.3f}{row.r:7.3f}{row.f1:7.3f}{row.empty:7d}"
+              f"{1000 * row.seconds / len(cases):9.1f}", flush=True)
+    if args.per_doc:
+        with args.per_doc.open("w", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=["system", "id", "P", "R"])
+            w.writeheader()
+            w.writerows(per_doc)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,213 @@
+"""Command line: ``cleaner clean INPUT...``.
+
+Exit codes: 0 every input handled (some may be rejected), 1 an input failed or the output could
+not be written, 2 usage or configuration error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TextIO
+
+from cleaner import TOOL
+from cleaner.archive.jsonl import JsonlSink, explain_lines, reject_line, to_record
+from cleaner.config import DEFAULT_MAX_BYTES, Config, ConfigError, InputConfig
+from cleaner.inputs import iter_inputs
+from cleaner.inputs.manifest import load_manifest
+from cleaner.model import Doc, Reject
+from cleaner.pipeline import Summary, build_steps, run
+from cleaner.ruleset import RuleSet, load_rules
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+CLEAN_HELP = """\
+Clean raw scrapes of news articles into one JSON record per article.
+
+INPUT is a file, a directory (walked recursively, in sorted order) or - for stdin. Kinds go by
+extension and are sniffed when the extension lies: .txt (plain-text scrape), .html/.htm,
+.jsonl/.jsonl.gz (scraper export, one object per line with a url and html or text), and
+.warc/.warc.gz (crawler output).
+
+The source URL is taken from, in order: --url, --manifest, the record's own url (JSONL/WARC),
+the page's canonical link or og:url, and a 'Source: <url>' line in a text scrape (that line
+is removed). A document with no URL is kept with url null and counted.
+
+Rule files (rules/*.toml: one per site or site family, plus _default.toml) remove cruft before
+and after trafilatura; langdetect drops fragments in another language.
+"""
+
+CLEAN_EPILOG = """\
+examples:
+  cleaner clean scrapes/ -o corpus.jsonl --explain removed.jsonl
+  cleaner clean page.html --url https://example.com/story -o - | jq .title
+  cleaner clean export.jsonl.gz --html-key body --lang en -o corpus.jsonl.gz
+
+exit status: 0 all inputs handled (some may be rejected), 1 an input failed,
+2 usage or configuration error, 130 interrupted.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="cleaner", description="Boilerplate-stripping article cleaner and archiver.")
+    parser.add_argument("--version", action="version", version=TOOL)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    clean = sub.add_parser("clean", help="clean raw scrapes into JSONL",
+                           description=CLEAN_HELP, epilog=CLEAN_EPILOG,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    clean.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory or -")
+    out = clean.add_argument_group("output")
+    out.add_argument("-o", "--output", metavar="FILE",
+                     help="write records here (.jsonl or .jsonl.gz; - or none: stdout)")
+    out.add_argument("--explain", metavar="FILE",
+                     help="write one JSON line per removed fragment: id, text, rule, reason")
+    out.add_argument("--rejects", metavar="FILE",
+                     help="write one JSON line per rejected or failed input, with the reason")
+    out.add_argument("-q", "--quiet", action="store_true",
+                     help="no per-input messages and no progress; the summary still prints")
+    out.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                     help="progress line on stderr (default: when stderr is a terminal)")
+    src = clean.add_argument_group("sources")
+    src.add_argument("--url", help="source URL of the (single) input")
+    src.add_argument("--manifest", metavar="FILE",
+                     help="CSV or JSONL mapping input path to url (and optionally date, site)")
+    src.add_argument("--url-key", default="url", help="JSONL key of the URL (default: url)")
+    src.add_argument("--html-key", default="html", help="JSONL key of HTML (default: html)")
+    src.add_argument("--text-key", default="text", help="JSONL key of a text scrape "
+                     "(default: text)")
+    src.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
+                     help=f"reject inputs larger than N bytes (default: {DEFAULT_MAX_BYTES})")
+    how = clean.add_argument_group("cleaning")
+    how.add_argument("--rules", action="append", metavar="DIR",
+                     help="rule files directory (repeatable; default: the bundled rules)")
+    how.add_argument("--lang", metavar="CODE",
+                     help="expected language (ISO 639-1, e.g. en); others are rejected")
+    how.add_argument("--keep-duplicates", action="store_true",
+                     help="keep documents whose clean text was already seen in this run")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    """Turn parsed arguments into a Config at once; raises ConfigError."""
+    if args.url and (len(args.inputs) != 1 or Path(args.inputs[0]).is_dir()):
+        raise ConfigError("--url needs exactly one input file (use --manifest for many)")
+    if args.max_bytes <= 0:
+        raise ConfigError("--max-bytes must be positive")
+    manifest = load_manifest(Path(args.manifest)) if args.manifest else {}
+    out = None if args.output in (None, "-") else Path(args.output)
+    for p in (out, args.explain and Path(args.explain), args.rejects and Path(args.rejects)):
+        if p and not p.parent.is_dir():
+            raise ConfigError(f"{p}: the directory {p.parent} does not exist")
+    return Config(
+        inputs=InputConfig(paths=tuple(args.inputs), url=args.url, manifest=manifest,
+                           url_key=args.url_key, html_key=args.html_key,
+                           text_key=args.text_key, max_bytes=args.max_bytes),
+        output=out,
+        explain=Path(args.explain) if args.explain else None,
+        rejects=Path(args.rejects) if args.rejects else None,
+        rules_dirs=tuple(Path(d) for d in args.rules or ()),
+        lang=args.lang,
+        keep_duplicates=args.keep_duplicates,
+        progress=(not args.quiet and sys.stderr.isatty()) if args.progress is None
+        else args.progress,
+    )
+
+
+class Reporter:
+    """Messages, progress line and summary on stderr."""
+
+    def __init__(self, stream: TextIO, quiet: bool, progress: bool) -> None:
+        self.stream = stream
+        self.quiet = quiet
+        self.progress = progress
+        self._last = 0.0
+        self._dirty = False
+
+    def result(self, result: Doc | Reject, summary: Summary) -> None:
+        if isinstance(result, Reject) and not self.quiet:
+            self._clear()
+            word = "failed" if result.failed else f"rejected ({result.reason.value})"
+            print(f"cleaner: {result.source}: {word}: {result.detail}", file=self.stream)
+        if self.progress and time.monotonic() - self._last > 0.1:
+            self._last = time.monotonic()
+            rate = summary.read / summary.seconds if summary.seconds else 0.0
+            self.stream.write(f"\r{summary.read} read, {summary.kept} kept, "
+                              f"{sum(summary.rejected.values())} rejected, {summary.failed} "
+                              f"failed  [{rate:.0f} docs/s]")
+            self.stream.flush()
+            self._dirty = True
+
+    def _clear(self) -> None:
+        if self._dirty:
+            self.stream.write("\r\x1b[K")
+            self._dirty = False
+
+    def summary(self, s: Summary, rules: RuleSet) -> None:
+        self._clear()
+        w = self.stream
+        rejected = sum(s.rejected.values())
+        print(f"cleaner: {s.read} read, {s.kept} kept, {rejected} rejected, {s.failed} failed "
+              f"in {s.seconds:.2f} s ({len(rules.files)} rule files, rules {rules.version})",
+              file=w)
+        if s.no_url:
+            print(f"  {s.no_url} kept without a source URL (url: null)", file=w)
+        for reason, n in sorted(s.rejected.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"  rejected {n:>5}  {reason}", file=w)
+        total = sum(s.removed_by_rule.values())
+        if total:
+            print(f"  removed {total} fragments:", file=w)
+            for rule, n in sorted(s.removed_by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+                print(f"  {n:>7}  {rule}", file=w)
+
+
+def cmd_clean(cfg: Config, reporter: Reporter) -> int:
+    """Run ``cleaner clean``; returns the exit code."""
+    rules = load_rules(cfg.rules_dirs)
+    steps = build_steps(rules, cfg.lang)
+    summary = Summary()
+    with ExitStack() as stack:
+        out = stack.enter_context(JsonlSink(cfg.output))
+        explain = stack.enter_context(JsonlSink(cfg.explain)) if cfg.explain else None
+        rejects = stack.enter_context(JsonlSink(cfg.rejects)) if cfg.rejects else None
+        for result in run(iter_inputs(cfg.inputs), steps, summary, cfg.keep_duplicates):
+            reporter.result(result, summary)
+            if isinstance(result, Reject):
+                if rejects:
+                    rejects.write(reject_line(result))
+                continue
+            out.write(to_record(result, rules.version))
+            if explain:
+                for line in explain_lines(result):
+                    explain.write(line)
+    reporter.summary(summary, rules)
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: parse arguments, run the command, map errors to exit codes."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        cfg = config_from_args(args)
+        reporter = Reporter(sys.stderr, args.quiet, cfg.progress)
+        return cmd_clean(cfg, reporter)
+    except ConfigError as exc:
+        print(f"cleaner: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\ncleaner: interrupted; no output file was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        print(f"cleaner: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def main_entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,246 @@
+"""The cleaning pipeline: steps in order, and the one loop that runs, counts, times and catches."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import ClassVar, Protocol
+
+from cleaner import boilerplate
+from cleaner.extract import (
+    extract_html,
+    parse_html,
+    split_blocks,
+    split_title,
+    take_source_lines,
+    url_from_html,
+)
+from cleaner.inputs.encoding import DecodeFailure, decode
+from cleaner.language import LanguageFilter, stoplist
+from cleaner.model import Doc, RawDoc, Reject, RejectReason, Removal, make_id
+from cleaner.ruleset import RuleSet, apply_html_rules, apply_text_rules, trafilatura_options
+
+_HTML_START = ("<!doctype html", "<html", "<head", "<body", "<?xml")
+
+
+class Step(Protocol):
+    """One record in, one record out; pure and configured at construction."""
+
+    name: ClassVar[str]
+
+    def apply(self, doc: Doc) -> Doc | Reject: ...
+
+
+def sniff_kind(text: str) -> str:
+    """``html`` when the decoded input starts like a page, else ``text``."""
+    head = text[:1024].lstrip().lower()
+    return "html" if head.startswith(_HTML_START) or "<html" in head else "text"
+
+
+def decode_raw(raw: RawDoc) -> Doc | Reject:
+    """Decode a raw capture into a document; the first stage, before any step."""
+    if not raw.data.strip():
+        return Reject(RejectReason.EMPTY_INPUT, "input is empty or only whitespace", raw.source)
+    kind = raw.kind
+    try:
+        text, _encoding = decode(raw.data, raw.charset, kind or "text")
+    except DecodeFailure as exc:
+        return Reject(RejectReason.DECODE_ERROR, str(exc), raw.source)
+    if kind is None or (kind == "text" and sniff_kind(text) == "html"):
+        kind = "html" if sniff_kind(text) == "html" else "text"
+    return Doc(raw=raw, id=make_id(raw), kind=kind, source_text=text, url=raw.url,
+               url_from=raw.url_from)
+
+
+@dataclass(frozen=True, slots=True)
+class Parse:
+    """Parse markup once, or split a text scrape into lines; find URLs the content states."""
+
+    name: ClassVar[str] = "parse"
+
+    def apply(self, doc: Doc) -> Doc | Reject:
+        if doc.kind == "html":
+            tree = parse_html(doc.source_text)
+            if tree is None:
+                return Reject(RejectReason.EMPTY_AFTER_CLEANING, "no HTML tree could be parsed")
+            found = None if doc.url else url_from_html(tree)
+            if found:
+                return replace(doc, tree=tree, url=found[0], url_from=found[1])
+            return replace(doc, tree=tree)
+        blocks, url, removals = take_source_lines(split_blocks(doc.source_text))
+        if url and not doc.url:
+            doc = replace(doc, url=url, url_from="source_line")
+        return replace(doc, blocks=blocks, removals=doc.removals + removals)
+
+
+@dataclass(frozen=True, slots=True)
+class SelectRules:
+    """Pick the rule files that apply: by host, or by fingerprints in the content."""
+
+    name: ClassVar[str] = "rules"
+    rules: RuleSet
+
+    def apply(self, doc: Doc) -> Doc | Reject:
+        return replace(doc, sites=self.rules.select(doc.url, doc.source_text).names)
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractHtml:
+    """Site HTML rules, then trafilatura (comments off) with the sites' options."""
+
+    name: ClassVar[str] = "extract"
+    rules: RuleSet
+
+    def apply(self, doc: Doc) -> Doc | Reject:
+        if doc.kind != "html":
+            return doc
+        files = [self.rules.by_name(n) for n in doc.sites]
+        body, removed = apply_html_rules(files, doc.tree)
+        found = extract_html(doc.tree, body, doc.url, trafilatura_options(files))
+        return replace(doc, tree=None, blocks=found.blocks, title=found.title, author=found.author,
+                       published=found.published,
+                       removals=doc.removals + removed + found.removals)
+
+
+@dataclass(frozen=True, slots=True)
+class TextRules:
+    """The text directives of every applicable rule file, on lines or extracted paragraphs."""
+
+    name: ClassVar[str] = "text_rules"
+    rules: RuleSet
+
+    def apply(self, doc: Doc) -> Doc | Reject:
+        files = [self.rules.by_name(n) for n in doc.sites]
+        kept, removed = apply_text_rules(files, doc.blocks)
+        return replace(doc, blocks=kept, removals=doc.removals + removed)
+
+
+@dataclass(frozen=True, slots=True)
+class TextStructure:
+    """For text scrapes: the title line, then what the page structure says is not article."""
+
+    name: ClassVar[str] = "structure"
+
+    def apply(self, doc: Doc) -> Doc | Reject:
+        if doc.kind != "text":
+            return doc
+        title, blocks, removals = split_title(doc.blocks)
+        stops = boilerplate.guess_stoplist(blocks)
+        verdicts = boilerplate.classify(blocks, stops)
+        kept = tuple(b for b, v in zip(blocks, verdicts, strict=True) if v is None)
+        dropped = tuple(Removal(b.text, f"structure:{v}", _STRUCTURE_REASONS.get(v, v))
+                        for b, v in zip(blocks, verdicts, strict=True) if v is not None)
+        return replace(doc, title=title or doc.title, blocks=kept,
+                       removals=doc.removals + removals + dropped)
+
+
+_STRUCTURE_REASONS = {
+    "comments_after_wide_gap": "after a blank-line gap wider than the article's own: comments",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finish:
+    """Reject empty documents; fill metadata a manifest gave."""
+
+    name: ClassVar[str] = "finish"
+
+    def apply(self, doc: Doc) -> Doc | Reject:
+        if not doc.blocks:
+            n = len(doc.removals)
+            return Reject(RejectReason.EMPTY_AFTER_CLEANING,
+                          f"no text left after cleaning ({n} fragments removed)")
+        meta = doc.raw.meta
+        return replace(doc, published=doc.published or meta.get("date"))
+
+
+def build_steps(rules: RuleSet, lang: str | None) -> tuple[Step, ...]:
+    """The steps of ``cleaner clean``, in order."""
+    return (Parse(), SelectRules(rules), ExtractHtml(rules), TextRules(rules), TextStructure(),
+            LanguageFilter(expected=lang), Finish())
+
+
+# --- running ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """What a run did, for the summary on stderr and the exit code."""
+
+    read: int = 0
+    kept: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    failed: int = 0
+    no_url: int = 0
+    removed_by_rule: Counter[str] = field(default_factory=Counter)
+    seconds_by_step: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def count(self, result: Doc | Reject) -> None:
+        if isinstance(result, Reject):
+            if result.failed:
+                self.failed += 1
+            else:
+                self.rejected[result.reason.value] += 1
+            return
+        self.kept += 1
+        self.no_url += result.url is None
+        for r in result.removals:
+            self.removed_by_rule[r.rule] += 1
+
+
+def clean_one(raw: RawDoc, steps: Sequence[Step], timer: Counter[str] | None = None) -> Doc | Reject:
+    """Run one raw document through decoding and the steps; never raises for bad input."""
+    t0 = time.perf_counter()
+    result: Doc | Reject = decode_raw(raw)
+    if timer is not None:
+        timer["decode"] += time.perf_counter() - t0
+    for step in steps:
+        if isinstance(result, Reject):
+            break
+        t0 = time.perf_counter()
+        try:
+            result = step.apply(result)
+        except Exception as exc:  # noqa: BLE001 -- the one place that catches: a bug becomes a reject
+            result = Reject(RejectReason.INTERNAL_ERROR,
+                            f"step {step.name}: {type(exc).__name__}: {exc}")
+        if timer is not None:
+            timer[step.name] += time.perf_counter() - t0
+    if isinstance(result, Reject) and result.source is None:
+        result = replace(result, source=raw.source)
+    return result
+
+
+def run(
+    inputs: Iterable[RawDoc | Reject],
+    steps: Sequence[Step],
+    summary: Summary,
+    keep_duplicates: bool = False,
+) -> Iterator[Doc | Reject]:
+    """Clean every input and yield each document or reject in input order, counting in ``summary``.
+
+    Exact duplicates (same clean text, or the same id) are rejected unless ``keep_duplicates``.
+    """
+    seen: dict[str, str] = {}
+    start = time.perf_counter()
+    for item in inputs:
+        summary.read += 1
+        result = item if isinstance(item, Reject) else clean_one(item, steps,
+                                                                 summary.seconds_by_step)
+        if isinstance(result, Doc) and not keep_duplicates:
+            result = _dedup(result, seen)
+        summary.count(result)
+        summary.seconds = time.perf_counter() - start
+        yield result
+
+
+def _dedup(doc: Doc, seen: dict[str, str]) -> Doc | Reject:
+    key = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
+    first = seen.get(key) or seen.get(doc.id)
+    if first is not None:
+        return Reject(RejectReason.DUPLICATE, f"same clean text as {first}", doc.raw.source)
+    seen[key] = seen[doc.id] = str(doc.raw.source)
+    return doc

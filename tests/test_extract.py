@@ -1,0 +1,111 @@
+"""Extraction: text scrapes into blocks and titles; HTML through trafilatura."""
+
+import pytest
+
+from cleaner.extract import (
+    extract_html,
+    is_heading_like,
+    parse_html,
+    split_blocks,
+    split_title,
+    take_source_lines,
+    url_from_html,
+)
+from cleaner.model import Block
+
+PAGE = """<!doctype html><html><head><title>Harbour flood | Daily Post</title>
+<link rel="canonical" href="https://example.com/news/flood-1">
+<meta name="author" content="Jane Roe"><meta property="article:published_time" content="2025-03-04">
+</head><body><nav><ul><li>Home</li><li>World</li></ul></nav>
+<article><h1>Harbour flood</h1>
+<p>Heavy rain flooded streets in the harbour town on Tuesday, officials said, and more rain is
+expected through the week across the whole region.</p>
+<p>Rescue teams worked through the night to reach families cut off by the water in the lower
+town, the fire service said in a statement on Wednesday morning.</p>
+<div class="comments"><p>Great article, thanks!</p></div>
+</article><footer><p>Copyright Daily Post 2025</p></footer></body></html>"""
+
+
+def test_split_blocks_counts_blank_lines_and_nbsp():
+    text = "Title\n\n\nPara one\n\u00a0\nPara two\nPara three\n"
+    assert split_blocks(text) == (Block("Title", 0), Block("Para one", 2), Block("Para two", 1),
+                                  Block("Para three", 0))
+
+
+def test_source_line_gives_url_and_is_removed():
+    blocks = (Block("Body."), Block("Source: https://www.ndtv.com/world-news/x-1"))
+    kept, url, removed = take_source_lines(blocks)
+    assert url == "https://www.ndtv.com/world-news/x-1"
+    assert kept == (Block("Body."),)
+    assert removed[0].rule == "text:source_line"
+
+
+def test_source_line_with_non_url_is_kept():
+    blocks = (Block("Source: the ministry"),)
+    assert take_source_lines(blocks) == (blocks, None, ())
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("US Treasury Secretary Seeks Global Alliance Against China's Rare Earth Export Controls",
+         True),
+        ("US Treasury Secretary: Chinese Communist Party\u2019s Actions on Rare Earth Issue are "
+         "Truly Wrong.", True),
+        ("\u2018This is China versus the world\u2019: US calls allies over Beijing rare earth curbs",
+         True),
+        ("The show opens to the public on Friday.", False),
+        ("He said it. Then he left the room", False),
+        ("Subscribe", False),
+        ("Washington (AFP) \u2013 " + "word " * 40, False),
+    ],
+)
+def test_is_heading_like(line, expected):
+    assert is_heading_like(line) is expected
+
+
+def test_split_title_takes_heading_and_drops_its_repeat():
+    blocks = (Block("Harbour flood hits town | Daily Post"), Block("Harbour flood hits town"),
+              Block("Heavy rain flooded streets on Tuesday, officials said."))
+    title, rest, removed = split_title(blocks)
+    assert title == "Harbour flood hits town | Daily Post"
+    assert [b.text for b in rest] == ["Heavy rain flooded streets on Tuesday, officials said."]
+    assert removed[0].rule == "text:repeated_title"
+
+
+def test_split_title_leaves_a_body_first_line():
+    blocks = (Block("Washington (AFP) \u2013 " + "word " * 40), Block("More."))
+    assert split_title(blocks) == (None, blocks, ())
+
+
+def test_html_extraction_metadata_and_left_out_text():
+    tree = parse_html(PAGE)
+    assert url_from_html(tree) == ("https://example.com/news/flood-1", "canonical")
+    found = extract_html(tree, tree, None, {})
+    text = "\n".join(b.text for b in found.blocks)
+    assert "Heavy rain flooded streets" in text
+    assert "Rescue teams worked through the night" in text
+    assert "Copyright Daily Post" not in text
+    assert found.author == "Jane Roe"
+    assert found.published == "2025-03-04"
+    assert found.title is not None
+    assert "Harbour flood" in found.title
+    left_out = {r.text for r in found.removals}
+    assert "Copyright Daily Post 2025" in left_out
+    assert all(r.rule == "trafilatura" for r in found.removals)
+
+
+def test_html_extraction_from_a_chosen_body_keeps_page_metadata():
+    tree = parse_html(PAGE)
+    body = tree.xpath("//article/p[2]")[0]
+    found = extract_html(tree, body, None, {})
+    text = "\n".join(b.text for b in found.blocks)
+    assert "Rescue teams" in text
+    assert "Heavy rain" not in text
+    assert found.author == "Jane Roe"
+
+
+def test_url_from_html_resolves_relative_and_ignores_junk():
+    tree = parse_html('<html><head><link rel="canonical" href="/a/b"></head><body></body></html>')
+    assert url_from_html(tree) is None
+    assert url_from_html(tree, "https://ex.com/x") == ("https://ex.com/a/b", "canonical")
