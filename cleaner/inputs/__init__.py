@@ -1,0 +1,213 @@
+"""Readers: files, directories and stdin to raw documents (bytes, URL, provenance).
+
+``iter_inputs`` walks the configured paths, tells each input's kind from its extension
+and its first bytes, hands it to the reader for that kind (``text``, ``html``, ``jsonl``,
+``warc``), and fills in the URL known from outside the content: ``--url``, then the
+manifest, then the container record's own URL.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import BinaryIO
+
+from cleaner.config import ConfigError, InputConfig, ManifestEntry
+from cleaner.inputs.encoding import DecodeFailure, decode, decode_raw
+from cleaner.inputs.html import read_html
+from cleaner.inputs.jsonl import read_jsonl
+from cleaner.inputs.manifest import load_manifest, normalise_key
+from cleaner.inputs.sniff import SNIFF_BYTES, kind_from_name, looks_binary, resolve_kind
+from cleaner.inputs.text import EMPTY_DETAIL, binary_detail, read_text
+from cleaner.inputs.warc import read_warc
+from cleaner.model import RawDoc, Reject, RejectReason, Source
+
+__all__ = [
+    "DecodeFailure",
+    "check_url_option",
+    "decode",
+    "decode_raw",
+    "iter_bytes",
+    "iter_inputs",
+    "load_manifest",
+    "looks_binary",
+]
+
+
+def iter_inputs(cfg: InputConfig) -> Iterator[RawDoc | Reject]:
+    """Yield a raw document or reject for every document in the configured inputs.
+
+    Paths are files, directories (walked recursively in path order, hidden entries
+    skipped) or ``-`` for stdin. Unreadable or missing paths become ``read_error``
+    rejects and the run goes on.
+
+    Raises:
+        ConfigError: at once, before anything is read, if ``cfg.url`` is set but the
+            inputs are not a single file.
+    """
+    check_url_option(cfg)
+    return _iter_inputs(cfg)
+
+
+def iter_bytes(data: bytes, path: str, cfg: InputConfig) -> Iterator[RawDoc | Reject]:
+    """Read bytes as if they were the file at ``path`` (``-`` for stdin).
+
+    The kind is told from the name and the bytes as for a file. Only what the bytes
+    themselves say is filled in: no ``--url``, no manifest.
+    """
+    if not data:
+        yield Reject(RejectReason.EMPTY_INPUT, EMPTY_DETAIL, Source(path))
+        return
+    yield from _read_open(io.BytesIO(data), path, len(data), cfg)
+
+
+def check_url_option(cfg: InputConfig) -> None:
+    """Raise ConfigError unless ``--url`` (if given) names one single-document input."""
+    if cfg.url is None:
+        return
+    problem = None
+    if len(cfg.paths) != 1:
+        problem = f"{len(cfg.paths)} inputs were given"
+    elif cfg.paths[0] != "-" and Path(cfg.paths[0]).is_dir():
+        problem = f"{cfg.paths[0]!r} is a directory"
+    elif kind_from_name(cfg.paths[0]) in ("jsonl", "warc"):
+        # One URL would be wrong for every record but one; records carry their own.
+        problem = f"{cfg.paths[0]!r} is a container of many records"
+    if problem:
+        raise ConfigError(
+            f"--url gives the URL of one input file, but {problem}; "
+            "give the URLs of several inputs in a manifest instead"
+        )
+
+
+def _iter_inputs(cfg: InputConfig) -> Iterator[RawDoc | Reject]:
+    for given in cfg.paths:
+        for item in _read_given(given, cfg):
+            yield _with_outside_facts(item, cfg)
+
+
+def _read_given(given: str, cfg: InputConfig) -> Iterator[RawDoc | Reject]:
+    if given == "-":
+        try:
+            data = sys.stdin.buffer.read()
+        except OSError as exc:
+            yield _read_error("-", exc)
+            return
+        yield from iter_bytes(data, "-", cfg)
+        return
+    path = Path(given)
+    if path.is_dir():
+        yield from _walk(path, given, cfg)
+    else:
+        yield from _read_path(path, given, cfg)
+
+
+def _walk(root: Path, given: str, cfg: InputConfig) -> Iterator[RawDoc | Reject]:
+    errors: list[OSError] = []
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
+        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+        here = Path(dirpath).relative_to(root)
+        found.extend(here / name for name in filenames if not name.startswith("."))
+    for exc in errors:
+        yield _read_error(str(exc.filename or given), exc)
+    for relative in sorted(found):
+        yield from _read_path(root / relative, str(Path(given) / relative), cfg)
+
+
+def _read_path(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawDoc | Reject]:
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            # A symlink to a directory inside a walked tree: not followed, like os.walk.
+            return
+        with path.open("rb") as fh:
+            if stat.S_ISREG(info.st_mode):
+                yield from _read_open(fh, shown, info.st_size, cfg)
+            else:
+                # A pipe or device (process substitution): read it whole, like stdin.
+                yield from iter_bytes(fh.read(), shown, cfg)
+    except OSError as exc:
+        yield _read_error(shown, exc)
+
+
+def _read_open(fh: BinaryIO, shown: str, size: int, cfg: InputConfig) -> Iterator[RawDoc | Reject]:
+    """Read an open, seekable input of known size, by the kind its name and head suggest."""
+    source = Source(shown)
+    head = fh.read(SNIFF_BYTES)
+    if not head:
+        yield Reject(RejectReason.EMPTY_INPUT, EMPTY_DETAIL, source)
+        return
+    kind = resolve_kind(shown, head)
+    if kind in ("jsonl", "warc"):
+        fh.seek(0)
+        yield from (read_jsonl if kind == "jsonl" else read_warc)(fh, shown, cfg)
+    elif kind == "binary":
+        yield Reject(RejectReason.BINARY, binary_detail(head), source)
+    elif size > cfg.max_bytes:
+        yield _too_large(source, size, cfg.max_bytes)
+    else:
+        data = head + fh.read(cfg.max_bytes + 1 - len(head))
+        if len(data) > cfg.max_bytes:
+            # The file grew after its size was taken.
+            yield _too_large(source, len(data), cfg.max_bytes)
+            return
+        yield from (read_html if kind == "html" else read_text)(data, source)
+
+
+def _too_large(source: Source, size: int, limit: int) -> Reject:
+    return Reject(
+        RejectReason.TOO_LARGE,
+        f"{size} bytes, over the limit of {limit} bytes; raise the size limit to clean it",
+        source,
+    )
+
+
+def _read_error(shown: str, exc: OSError) -> Reject:
+    if isinstance(exc, FileNotFoundError):
+        what = "no such file or directory; check the path"
+    elif isinstance(exc, PermissionError):
+        what = "permission denied; check the file's permissions"
+    else:
+        what = f"cannot read it: {exc.strerror or exc}"
+    return Reject(RejectReason.READ_ERROR, what, Source(shown))
+
+
+def _with_outside_facts(item: RawDoc | Reject, cfg: InputConfig) -> RawDoc | Reject:
+    """Fill in the URL (``--url``, then manifest, then the record's own) and manifest meta."""
+    if isinstance(item, Reject):
+        return item
+    entry = _manifest_entry(cfg.manifest, item.source)
+    if entry is None and cfg.url is None:
+        return item
+    url, url_from, meta = item.url, item.url_from, dict(item.meta)
+    if entry is not None:
+        if entry.url:
+            url, url_from = entry.url, "manifest"
+        meta.update({k: v for k, v in (("date", entry.date), ("site", entry.site)) if v})
+    if cfg.url is not None:
+        url, url_from = cfg.url, "cli"
+    return replace(item, url=url, url_from=url_from, meta=MappingProxyType(meta))
+
+
+def _manifest_entry(manifest: dict[str, ManifestEntry], source: Source) -> ManifestEntry | None:
+    """The manifest entry for a path as yielded, its absolute form, or its bare file name.
+
+    Records inside a container are looked up as ``path:line`` (JSONL) or ``path@offset``
+    (WARC), since one URL for a whole container would be wrong for all but one record.
+    """
+    if not manifest:
+        return None
+    suffix = str(source).removeprefix(source.path)
+    path = Path(source.path)
+    for key in (normalise_key(source.path), str(path.resolve()), path.name):
+        entry = manifest.get(key + suffix)
+        if entry is not None:
+            return entry
+    return None

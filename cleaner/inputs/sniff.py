@@ -1,0 +1,156 @@
+"""Tell what an input is from its name and its first bytes."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from typing import Literal
+
+InputKind = Literal["text", "html", "jsonl", "warc", "binary"]
+
+#: How many leading bytes the sniffers look at; a shorter head is the whole input.
+SNIFF_BYTES = 64 * 1024
+
+GZIP_MAGIC = b"\x1f\x8b"
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_BOMS_UTF16_32 = tuple(bom for bom, _ in _WIDE_BOMS)
+_UTF8_BOM = b"\xef\xbb\xbf"
+_WHITESPACE = b" \t\r\n\f\v"
+
+# C0 controls that never occur in text; tab, newlines, form feed, backspace and ESC
+# (ISO-2022 encodings) are allowed.
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\b\x1b") + b"\x7f"
+_BINARY_SAMPLE = 8192
+_BINARY_SHARE = 0.05
+
+_HTML_STARTS = (b"<!doctype", b"<html", b"<head", b"<body")
+_HTML_NEAR_START = (b"<!doctype html", b"<html", b"<head", b"<body")
+_HTML_WINDOW = 1024
+
+_EXTENSIONS: tuple[tuple[str, InputKind], ...] = (
+    (".jsonl.gz", "jsonl"),
+    (".jsonl", "jsonl"),
+    (".warc.gz", "warc"),
+    (".warc", "warc"),
+    (".html", "html"),
+    (".htm", "html"),
+    (".txt", "text"),
+)
+
+
+def looks_binary(data: bytes) -> bool:
+    """True if the bytes are not text in any encoding: NUL bytes or many control bytes.
+
+    UTF-16 and UTF-32 with a byte order mark contain NULs but are text.
+    """
+    sample = data[:_BINARY_SAMPLE]
+    if not sample or sample.startswith(_BOMS_UTF16_32):
+        return False
+    if b"\0" in sample:
+        return True
+    controls = len(sample) - len(sample.translate(None, _CONTROL))
+    return controls / len(sample) > _BINARY_SHARE
+
+
+def kind_from_name(name: str) -> InputKind | None:
+    """The kind an input's file name claims, or None for an unknown extension."""
+    lower = name.lower()
+    for suffix, kind in _EXTENSIONS:
+        if lower.endswith(suffix):
+            return kind
+    return None
+
+
+def sniff(head: bytes) -> InputKind:
+    """The kind of an input from its first bytes alone; ``text`` when nothing else fits.
+
+    Args:
+        head: the first ``SNIFF_BYTES`` bytes (fewer when the input is shorter).
+    """
+    complete = len(head) < SNIFF_BYTES
+    if head.startswith(GZIP_MAGIC):
+        return _sniff_gzip(head)
+    if head.startswith(b"WARC/"):
+        return "warc"
+    if looks_binary(head):
+        return "binary"
+    body = _ascii_view(head)
+    if _looks_jsonl(body, complete=complete):
+        return "jsonl"
+    if _looks_html(body):
+        return "html"
+    return "text"
+
+
+def resolve_kind(name: str, head: bytes) -> InputKind:
+    """The kind to read an input as: its extension unless the content says otherwise.
+
+    A container extension (``.jsonl``, ``.warc``) is trusted when the content could be
+    one, so that a JSONL file with a broken first line is still read line by line and
+    its lines rejected one by one. Otherwise sniffing wins over the extension (a
+    ``.txt`` holding HTML is HTML), and the extension decides between text-like kinds.
+    """
+    claimed = kind_from_name(name)
+    if claimed in ("jsonl", "warc") and _could_be(claimed, head):
+        return claimed
+    found = sniff(head)
+    if found == "text" and claimed is not None:
+        return claimed
+    return found
+
+
+def is_gzip(head: bytes) -> bool:
+    """True if the bytes start like a gzip member."""
+    return head.startswith(GZIP_MAGIC)
+
+
+def _could_be(kind: InputKind, head: bytes) -> bool:
+    if is_gzip(head):
+        return True
+    start = head.removeprefix(_UTF8_BOM).lstrip(_WHITESPACE)
+    return start.startswith(b"{") if kind == "jsonl" else start.startswith(b"WARC/")
+
+
+def _sniff_gzip(head: bytes) -> InputKind:
+    try:
+        inner = zlib.decompressobj(wbits=31).decompress(head, SNIFF_BYTES)
+    except zlib.error:
+        return "binary"
+    if inner.startswith(b"WARC/"):
+        return "warc"
+    # The compressed head is not the whole decompressed input, so the first line may be cut.
+    if _looks_jsonl(_ascii_view(inner), complete=False):
+        return "jsonl"
+    return "binary"
+
+
+def _ascii_view(head: bytes) -> bytes:
+    """The head without BOM or leading whitespace; UTF-16/32 text re-encoded as ASCII."""
+    for bom, codec in _WIDE_BOMS:
+        if head.startswith(bom):
+            text = head[:4096].decode(codec, "ignore")
+            return text.encode("ascii", "ignore").lstrip(_WHITESPACE)
+    return head.removeprefix(_UTF8_BOM).lstrip(_WHITESPACE)
+
+
+def _looks_jsonl(body: bytes, *, complete: bool) -> bool:
+    if not body.startswith(b"{"):
+        return False
+    line, newline, _ = body.partition(b"\n")
+    if not newline and not complete:
+        # The first line goes on past the head: a long record, typical of HTML exports.
+        return body.startswith((b'{"', b"{ "))
+    try:
+        return isinstance(json.loads(line.decode("utf-8", "replace")), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def _looks_html(body: bytes) -> bool:
+    window = body[:_HTML_WINDOW].lower()
+    return window.startswith(_HTML_STARTS) or any(tag in window for tag in _HTML_NEAR_START)
