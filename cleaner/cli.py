@@ -17,7 +17,7 @@ from typing import TextIO
 from cleaner import TOOL
 from cleaner.archive.jsonl import JsonlSink, explain_lines, reject_line, to_record
 from cleaner.config import DEFAULT_MAX_BYTES, Config, ConfigError, InputConfig
-from cleaner.inputs import iter_inputs
+from cleaner.inputs import check_url_option, iter_inputs
 from cleaner.inputs.manifest import load_manifest
 from cleaner.model import Doc, Reject
 from cleaner.pipeline import Summary, build_steps, run
@@ -95,8 +95,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace) -> Config:
     """Turn parsed arguments into a Config at once; raises ConfigError."""
-    if args.url and (len(args.inputs) != 1 or Path(args.inputs[0]).is_dir()):
-        raise ConfigError("--url needs exactly one input file (use --manifest for many)")
     if args.max_bytes <= 0:
         raise ConfigError("--max-bytes must be positive")
     manifest = load_manifest(Path(args.manifest)) if args.manifest else {}
@@ -104,7 +102,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
     for p in (out, args.explain and Path(args.explain), args.rejects and Path(args.rejects)):
         if p and not p.parent.is_dir():
             raise ConfigError(f"{p}: the directory {p.parent} does not exist")
-    return Config(
+    cfg = Config(
         inputs=InputConfig(paths=tuple(args.inputs), url=args.url, manifest=manifest,
                            url_key=args.url_key, html_key=args.html_key,
                            text_key=args.text_key, max_bytes=args.max_bytes),
@@ -117,6 +115,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         progress=(not args.quiet and sys.stderr.isatty()) if args.progress is None
         else args.progress,
     )
+    check_url_option(cfg.inputs)
+    return cfg
 
 
 class Reporter:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin, urlsplit
 
 import re2
 import trafilatura
-from trafilatura.metadata import extract_metadata
 from lxml import etree
+from lxml import html as lxml_html
+from trafilatura.metadata import extract_metadata
 
 from cleaner.model import Block, Removal
 from cleaner.ruleset import element_text
@@ -45,8 +47,18 @@ class Extracted:
 
 
 def parse_html(markup: str) -> Any:
-    """Parse a page once; the tree is handed to the rules and to trafilatura."""
-    return trafilatura.load_html(markup)
+    """Parse a page once; the tree is handed to the rules and to trafilatura.
+
+    trafilatura refuses bare fragments (``<p>x</p>`` alone, as scraper exports often hold);
+    lxml parses those into a whole document.
+    """
+    tree = trafilatura.load_html(markup)
+    if tree is None:
+        try:
+            tree = lxml_html.document_fromstring(markup)
+        except (etree.ParserError, ValueError):
+            return None
+    return tree
 
 
 def is_http_url(url: str) -> bool:
@@ -61,7 +73,7 @@ def is_http_url(url: str) -> bool:
 def url_from_html(tree: Any, base: str | None = None) -> tuple[str, str] | None:
     """The page's own URL from its canonical link or og:url, with which one gave it."""
     for how, xpath in _URL_XPATHS:
-        for value in xpath(tree):
+        for value in cast(list[Any], xpath(tree)):
             url = urljoin(base, str(value).strip()) if base else str(value).strip()
             if is_http_url(url):
                 return url, how
@@ -69,13 +81,15 @@ def url_from_html(tree: Any, base: str | None = None) -> tuple[str, str] | None:
 
 
 def extract_html(
-    tree: Any, body: Any, url: str | None, options: Mapping[str, bool]
+    tree: Any, body: Any, url: str | None, options: dict[str, Any]
 ) -> Extracted:
     """Extract main text and metadata with trafilatura, comments off.
 
     ``body`` is the element to take text from (a site rule may choose one); metadata always
     comes from the whole page.
     """
+    meta: Any
+    found: Any
     if body is tree:
         meta = trafilatura.bare_extraction(
             tree, url=url, with_metadata=True, include_comments=False, **options
@@ -98,9 +112,8 @@ def extract_html(
 
 def _wrap(el: Any) -> Any:
     """A standalone page holding a copy of one element, for extraction from that element only."""
-    page = etree.fromstring("<html><body></body></html>", etree.HTMLParser())
-    page.find("body").append(etree.fromstring(etree.tostring(el), etree.HTMLParser())
-                             .find("body")[0])
+    page: Any = lxml_html.document_fromstring("<html><body></body></html>")
+    page.body.append(copy.deepcopy(el))
     return page
 
 
@@ -113,7 +126,8 @@ def _clean(value: Any) -> str | None:
 
 def _block_texts(el: Any) -> Iterator[str]:
     """Texts of the innermost block elements under ``el`` (or of ``el`` itself)."""
-    inner = [b for b in el.iter(*_BLOCK_TAGS) if not any(True for _ in b.iterdescendants(*_BLOCK_TAGS))]
+    inner = [b for b in el.iter(*_BLOCK_TAGS)
+             if not any(True for _ in b.iterdescendants(*_BLOCK_TAGS))]
     for b in inner or [el]:
         text = element_text(b)
         if text:
@@ -148,7 +162,9 @@ def split_blocks(text: str) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def take_source_lines(blocks: Sequence[Block]) -> tuple[tuple[Block, ...], str | None, tuple[Removal, ...]]:
+def take_source_lines(
+    blocks: Sequence[Block],
+) -> tuple[tuple[Block, ...], str | None, tuple[Removal, ...]]:
     """Remove ``Source: <url>`` lines; the last one gives the document's URL."""
     kept: list[Block] = []
     removals: list[Removal] = []
@@ -184,7 +200,9 @@ def is_heading_like(text: str) -> bool:
     return not text.endswith(".") or _title_case_share(words) >= 0.6
 
 
-def split_title(blocks: Sequence[Block]) -> tuple[str | None, tuple[Block, ...], tuple[Removal, ...]]:
+def split_title(
+    blocks: Sequence[Block],
+) -> tuple[str | None, tuple[Block, ...], tuple[Removal, ...]]:
     """Take the first block as the title when it is heading-like and more text follows.
 
     Later lines repeating the title (a page title followed by the same headline) are removed.

@@ -18,12 +18,11 @@ from cleaner.extract import (
     take_source_lines,
     url_from_html,
 )
-from cleaner.inputs.encoding import DecodeFailure, decode
-from cleaner.language import LanguageFilter, stoplist
+from cleaner.inputs.encoding import decode_raw
+from cleaner.inputs.sniff import SNIFF_BYTES, sniff
+from cleaner.language import LanguageFilter
 from cleaner.model import Doc, RawDoc, Reject, RejectReason, Removal, make_id
 from cleaner.ruleset import RuleSet, apply_html_rules, apply_text_rules, trafilatura_options
-
-_HTML_START = ("<!doctype html", "<html", "<head", "<body", "<?xml")
 
 
 class Step(Protocol):
@@ -34,24 +33,18 @@ class Step(Protocol):
     def apply(self, doc: Doc) -> Doc | Reject: ...
 
 
-def sniff_kind(text: str) -> str:
-    """``html`` when the decoded input starts like a page, else ``text``."""
-    head = text[:1024].lstrip().lower()
-    return "html" if head.startswith(_HTML_START) or "<html" in head else "text"
-
-
-def decode_raw(raw: RawDoc) -> Doc | Reject:
-    """Decode a raw capture into a document; the first stage, before any step."""
+def to_doc(raw: RawDoc) -> Doc | Reject:
+    """Decode a raw capture into a document: the first stage, before any step."""
     if not raw.data.strip():
         return Reject(RejectReason.EMPTY_INPUT, "input is empty or only whitespace", raw.source)
+    decoded = decode_raw(raw)
+    if isinstance(decoded, Reject):
+        return decoded
+    text, _encoding = decoded
     kind = raw.kind
-    try:
-        text, _encoding = decode(raw.data, raw.charset, kind or "text")
-    except DecodeFailure as exc:
-        return Reject(RejectReason.DECODE_ERROR, str(exc), raw.source)
-    if kind is None or (kind == "text" and sniff_kind(text) == "html"):
-        kind = "html" if sniff_kind(text) == "html" else "text"
-    return Doc(raw=raw, id=make_id(raw), kind=kind, source_text=text, url=raw.url,
+    if kind != "html" and sniff(raw.data[:SNIFF_BYTES]) == "html":
+        kind = "html"  # a .txt or JSONL 'text' that is really a page
+    return Doc(raw=raw, id=make_id(raw), kind=kind or "text", source_text=text, url=raw.url,
                url_from=raw.url_from)
 
 
@@ -65,7 +58,7 @@ class Parse:
         if doc.kind == "html":
             tree = parse_html(doc.source_text)
             if tree is None:
-                return Reject(RejectReason.EMPTY_AFTER_CLEANING, "no HTML tree could be parsed")
+                return Reject(RejectReason.EMPTY_AFTER_CLEANING, "the HTML has no content to parse")
             found = None if doc.url else url_from_html(tree)
             if found:
                 return replace(doc, tree=tree, url=found[0], url_from=found[1])
@@ -150,9 +143,10 @@ class Finish:
 
     def apply(self, doc: Doc) -> Doc | Reject:
         if not doc.blocks:
-            n = len(doc.removals)
+            by_rule = Counter(r.rule for r in doc.removals).most_common(3)
+            what = ", ".join(f"{n} by {rule}" for rule, n in by_rule) or "nothing was extracted"
             return Reject(RejectReason.EMPTY_AFTER_CLEANING,
-                          f"no text left after cleaning ({n} fragments removed)")
+                          f"no text left after cleaning ({what})")
         meta = doc.raw.meta
         return replace(doc, published=doc.published or meta.get("date"))
 
@@ -176,7 +170,7 @@ class Summary:
     failed: int = 0
     no_url: int = 0
     removed_by_rule: Counter[str] = field(default_factory=Counter)
-    seconds_by_step: Counter[str] = field(default_factory=Counter)
+    seconds_by_step: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
 
     def count(self, result: Doc | Reject) -> None:
@@ -192,12 +186,14 @@ class Summary:
             self.removed_by_rule[r.rule] += 1
 
 
-def clean_one(raw: RawDoc, steps: Sequence[Step], timer: Counter[str] | None = None) -> Doc | Reject:
+def clean_one(
+    raw: RawDoc, steps: Sequence[Step], timer: dict[str, float] | None = None
+) -> Doc | Reject:
     """Run one raw document through decoding and the steps; never raises for bad input."""
     t0 = time.perf_counter()
-    result: Doc | Reject = decode_raw(raw)
+    result: Doc | Reject = to_doc(raw)
     if timer is not None:
-        timer["decode"] += time.perf_counter() - t0
+        timer["decode"] = timer.get("decode", 0.0) + time.perf_counter() - t0
     for step in steps:
         if isinstance(result, Reject):
             break
@@ -208,7 +204,7 @@ def clean_one(raw: RawDoc, steps: Sequence[Step], timer: Counter[str] | None = N
             result = Reject(RejectReason.INTERNAL_ERROR,
                             f"step {step.name}: {type(exc).__name__}: {exc}")
         if timer is not None:
-            timer[step.name] += time.perf_counter() - t0
+            timer[step.name] = timer.get(step.name, 0.0) + time.perf_counter() - t0
     if isinstance(result, Reject) and result.source is None:
         result = replace(result, source=raw.source)
     return result

@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from urllib.parse import urlsplit
 
 import re2
@@ -51,7 +51,8 @@ def compile_regex(pattern: Any, label: str, key: str) -> Any:
         # RE2 stays linear, but its fast DFA gives up (and logs on every match) on such patterns.
         raise RuleError(
             f"{_where(label, key)}: regex too complex (RE2 program size {compiled.programsize} > "
-            f"{MAX_PROGRAM_SIZE}); avoid counted repetition of Unicode classes like \\p{{L}}{{1,60}}")
+            f"{MAX_PROGRAM_SIZE}); avoid counted repetition of Unicode classes "
+            "like \\p{L}{1,60}")
     return compiled
 
 
@@ -192,7 +193,7 @@ class DropBetween(TextRule):
 
 
 def is_link_like(text: str, max_words: int) -> bool:
-    """A short headline-like line: few words and no sentence-ending punctuation (teasers allowed)."""
+    """A short headline-like line: few words, no sentence-ending punctuation (teasers allowed)."""
     words = text.split()
     if not words or len(words) > max_words:
         return False
@@ -372,7 +373,8 @@ class RuleFile:
         return None
 
 
-_TOP_KEYS = frozenset({"description", "match", "html", "test", *(c.directive for c in TEXT_RULE_TYPES)})
+_TOP_KEYS = frozenset(
+    {"description", "match", "html", "test", *(c.directive for c in TEXT_RULE_TYPES)})
 _MATCH_KEYS = frozenset({"hosts", "fingerprints", "min_fingerprints"})
 
 
@@ -489,9 +491,9 @@ def load_rules(dirs: Sequence[Path] = ()) -> RuleSet:
     for d in dirs:
         if not d.is_dir():
             raise ConfigError(f"{d}: rules directory does not exist")
-        for p in sorted(d.glob("*.toml")):
-            # Bundled rules are named as in the repo, whatever the install location.
-            files.append(load_rule_file(p, f"rules/{p.name}" if d == shipped else str(d / p.name)))
+        # Bundled rules are named as in the repo, whatever the install location.
+        files.extend(load_rule_file(p, f"rules/{p.name}" if d == shipped else str(d / p.name))
+                     for p in sorted(d.glob("*.toml")))
     if not files:
         raise ConfigError(f"no rule files (*.toml) in {', '.join(map(str, dirs))}")
     files.sort(key=lambda f: (not f.is_default, f.name))
@@ -527,7 +529,7 @@ def apply_html_rules(files: Sequence[RuleFile], tree: Any) -> tuple[Any, tuple[R
     removals: list[Removal] = []
     for f in files:
         for rule_id, selector, xpath in f.html.remove:
-            for el in xpath(tree):
+            for el in cast(list[Any], xpath(tree)):
                 if not isinstance(el, etree._Element) or el.getparent() is None:
                     continue
                 text = element_text(el)
@@ -537,7 +539,7 @@ def apply_html_rules(files: Sequence[RuleFile], tree: Any) -> tuple[Any, tuple[R
     body = tree
     for f in reversed(files):  # the most specific file's body choice wins
         for xpath in f.html.body:
-            found = [el for el in xpath(tree) if isinstance(el, etree._Element)]
+            found = [el for el in cast(list[Any], xpath(tree)) if isinstance(el, etree._Element)]
             if found:
                 return found[0], tuple(removals)
     return body, tuple(removals)
@@ -555,9 +557,9 @@ def _drop_keep_tail(el: Any) -> None:
     parent.remove(el)
 
 
-def trafilatura_options(files: Sequence[RuleFile]) -> dict[str, bool]:
+def trafilatura_options(files: Sequence[RuleFile]) -> dict[str, Any]:
     """Per-site trafilatura options; a more specific file overrides the default."""
-    opts: dict[str, bool] = {}
+    opts: dict[str, Any] = {}
     for f in files:
         opts.update(f.html.trafilatura)
     return opts

@@ -52,8 +52,8 @@ def test_source_line_with_non_url_is_kept():
          True),
         ("US Treasury Secretary: Chinese Communist Party\u2019s Actions on Rare Earth Issue are "
          "Truly Wrong.", True),
-        ("\u2018This is China versus the world\u2019: US calls allies over Beijing rare earth curbs",
-         True),
+        ("\u2018This is China versus the world\u2019: US calls allies over Beijing rare earth "
+         "curbs", True),
         ("The show opens to the public on Friday.", False),
         ("He said it. Then he left the room", False),
         ("Subscribe", False),
@@ -109,3 +109,14 @@ def test_url_from_html_resolves_relative_and_ignores_junk():
     tree = parse_html('<html><head><link rel="canonical" href="/a/b"></head><body></body></html>')
     assert url_from_html(tree) is None
     assert url_from_html(tree, "https://ex.com/x") == ("https://ex.com/a/b", "canonical")
+
+
+def test_bare_fragment_from_a_scraper_export_is_parsed():
+    tree = parse_html("<p>First good record. It has enough words to be a paragraph of text.</p>")
+    found = extract_html(tree, tree, None, {})
+    assert [b.text for b in found.blocks] == [
+        "First good record. It has enough words to be a paragraph of text."]
+
+
+def test_markup_with_nothing_in_it_gives_no_tree():
+    assert parse_html("   ") is None

@@ -92,8 +92,10 @@ def test_expected_language_matches_on_base_code():
 
 
 def test_script_alone_names_korean_without_langdetect(monkeypatch):
-    monkeypatch.setattr(language._Detector, "detect", classmethod(lambda cls, t: pytest.fail()))
-    assert judge([Block("대한민국 정부는 수요일 새로운 경제 정책을 발표했다고 밝혔다")]).lang == "ko"
+    monkeypatch.setattr(language._Detector, "detect",
+                        classmethod(lambda cls, t: pytest.fail("langdetect was asked")))
+    ko = "대한민국 정부는 수요일 새로운 경제 정책을 발표했다고 밝혔다"
+    assert judge([Block(ko)]).lang == "ko"
 
 
 def test_langdetect_is_called_once_for_a_plain_document(monkeypatch):

@@ -73,7 +73,8 @@ def test_rules_version_changes_with_content(tmp_path):
         ('[match]\nhosts = ["a.com"]\n[[drop_line]]\nname = "x"\npattern = "\\\\p{L}{1,300}"\n',
          "drop_line[0].pattern: regex too complex"),
         ("description = 'no match table'\n", "match: give hosts or fingerprints"),
-        ('[match]\nfingerprints = ["a"]\nmin_fingerprints = 2\n', "match.min_fingerprints: must be 1..1"),
+        ('[match]\nfingerprints = ["a"]\nmin_fingerprints = 2\n',
+         "match.min_fingerprints: must be 1..1"),
         ("not toml = = =\n", "rules/site.toml: not valid TOML"),
     ],
 )
@@ -114,7 +115,8 @@ def test_host_matching_includes_subdomains(url, applies):
 
 
 def test_fingerprints_need_the_minimum_count():
-    f = rule('[match]\nfingerprints = ["spot_img", "re:(?m)^LEAVE A REPLY$"]\nmin_fingerprints = 2\n')
+    f = rule('[match]\nfingerprints = ["spot_img", "re:(?m)^LEAVE A REPLY$"]\n'
+             "min_fingerprints = 2\n")
     assert f.match_reason(None, "spot_imgspot_img\n") is None
     reason = f.match_reason(None, "spot_imgspot_img\nLEAVE A REPLY\n")
     assert reason is not None

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from cleaner import TOOL
 from cleaner.model import Doc, Reject
@@ -80,7 +80,8 @@ class JsonlSink:
         stream: IO[bytes] = self._file
         if self.path.name.endswith(".gz"):
             # mtime=0 and no file name in the header: the same records give the same bytes.
-            stream = gzip.GzipFile(filename="", mode="wb", fileobj=self._file, mtime=0)
+            stream = cast(IO[bytes], gzip.GzipFile(filename="", mode="wb", fileobj=self._file,
+                                                   mtime=0))
         self._fh = io.TextIOWrapper(stream, encoding="utf-8", newline="\n")
         return self
 
@@ -97,12 +98,13 @@ class JsonlSink:
             self._fh.flush()
             return
         assert self._tmp is not None
+        assert self._file is not None
         try:
             self._fh.close()  # closes the gzip layer, which leaves the file open
             self._file.close()
         finally:
             if exc_type is None:
-                os.replace(self._tmp, self.path)
+                self._tmp.replace(self.path)
             else:
                 self._tmp.unlink(missing_ok=True)
 

@@ -1,0 +1,230 @@
+"""`cleaner clean` end to end: seeds acceptance, golden output, exit codes, files written."""
+
+import gzip
+import io
+import json
+import re
+import shutil
+
+import pytest
+from conftest import FIXTURES
+
+from cleaner import cli, pipeline
+
+SEEDS = FIXTURES / "seeds"
+EXPECTED = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))
+
+
+def norm(s):
+    return re.sub(r"\s+", " ", (s or "").replace("\u00a0", " ")).strip()
+
+
+def run(argv, capsys):
+    code = cli.main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def records(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+def seeds_out(tmp_path, monkeypatch, capsys):
+    """Clean the seed copies from inside the fixtures dir, so source paths are relative."""
+    monkeypatch.chdir(SEEDS)
+    out, explain = tmp_path / "out.jsonl", tmp_path / "removed.jsonl"
+    code, _, err = run(["clean", "raw", "-o", str(out), "--explain", str(explain)], capsys)
+    assert code == 0, err
+    return records(out), records(explain), err
+
+
+def test_seeds_acceptance(seeds_out):
+    """Every keep line kept, every drop line gone, titles and the Source-line URL right."""
+    recs = {r["source"]["path"].split("/")[-1]: r for r in seeds_out[0]}
+    assert sorted(recs) == sorted(EXPECTED)
+    for name, exp in EXPECTED.items():
+        rec = recs[name]
+        text = norm(rec["text"])
+        lines = {norm(x) for x in re.split(r"\n+", rec["text"])}
+        assert [k for k in exp["keep"] if norm(k) not in text] == [], name
+        leaked = [d for d in exp["drop"]
+                  if (norm(d) in lines if len(norm(d)) < 30 else norm(d) in text)]
+        assert leaked == [], name
+        if exp["title"]:
+            assert norm(rec["title"]) == norm(exp["title"]), name
+        if exp["url"]:
+            assert rec["url"] == exp["url"], name
+        assert rec["lang"] == exp["lang"], name
+
+
+def test_seeds_golden(seeds_out, golden):
+    recs, explain, _ = seeds_out
+    golden("seeds.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs))
+    golden("seeds.explain.jsonl",
+           "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in explain))
+
+
+def test_record_schema_and_key_order(seeds_out):
+    for rec in seeds_out[0]:
+        assert list(rec) == ["id", "url", "title", "text", "lang", "site", "published", "author",
+                             "source", "digest", "tool", "rules"]
+        assert "\n\n\n" not in rec["text"]
+        assert rec["title"] is None or not rec["text"].startswith(rec["title"])
+        assert rec["digest"].startswith("sha256:")
+
+
+def test_explain_names_rules_and_steps(seeds_out):
+    recs, explain, _ = seeds_out
+    ids = {r["id"] for r in recs}
+    assert {e["id"] for e in explain} <= ids
+    rules = {e["rule"] for e in explain}
+    assert "rules/thestar.com.my.toml:drop_link_list.next_in_section_list" in rules
+    assert "text:source_line" in rules
+    assert "structure:comments_after_wide_gap" in rules
+    assert all(set(e) == {"id", "source", "rule", "reason", "text"} for e in explain)
+
+
+def test_summary_on_stderr(seeds_out):
+    err = seeds_out[2]
+    assert "5 read, 5 kept, 0 rejected, 0 failed" in err
+    assert "4 kept without a source URL" in err
+    assert "rules/thestar.com.my.toml:drop_link_list.next_in_section_list" in err
+
+
+def test_same_input_same_id(tmp_path, capsys):
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    for out in (a, b):
+        assert run(["clean", str(SEEDS / "raw"), "-o", str(out), "-q"], capsys)[0] == 0
+    assert [r["id"] for r in records(a)] == [r["id"] for r in records(b)]
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_no_output_option_writes_stdout(capsys):
+    code, out, _ = run(["clean", str(SEEDS / "raw" / "000_afe2df786c992654.txt")], capsys)
+    assert code == 0
+    rec = json.loads(out)
+    assert rec["url"].startswith("https://www.ndtv.com/")
+    assert rec["site"] == "ndtv.com"
+
+
+def test_gzip_output(tmp_path, capsys):
+    out = tmp_path / "c.jsonl.gz"
+    assert run(["clean", str(SEEDS / "raw"), "-o", str(out), "-q"], capsys)[0] == 0
+    assert len(gzip.decompress(out.read_bytes()).splitlines()) == 5
+
+
+def test_bad_inputs_are_counted_and_the_run_goes_on(tmp_path, capsys):
+    rejects = tmp_path / "rejects.jsonl"
+    code, _, err = run(["clean", str(FIXTURES / "bad"), str(SEEDS / "raw"), "-o",
+                        str(tmp_path / "o.jsonl"), "--rejects", str(rejects)], capsys)
+    assert code == 0
+    reasons = {r["reason"] for r in records(rejects)}
+    assert {"binary", "empty_input", "invalid_json", "truncated", "decode_error"} <= reasons
+    assert "binary.png: rejected (binary)" in err
+    assert "one_invalid_line.jsonl:2: rejected (invalid_json)" in err
+    assert len(records(tmp_path / "o.jsonl")) >= 5
+
+
+def test_missing_input_fails_with_exit_1(tmp_path, capsys):
+    code, _, err = run(["clean", str(tmp_path / "nope.txt"), str(SEEDS / "raw"), "-o",
+                        str(tmp_path / "o.jsonl")], capsys)
+    assert code == 1
+    assert "nope.txt: failed: no such file" in err
+    assert len(records(tmp_path / "o.jsonl")) == 5
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["clean", "raw", "--url", "https://x.com/a"], "is a directory"),
+        (["clean", "raw", "--rules", "/nonexistent"], "rules directory does not exist"),
+        (["clean", "raw", "-o", "/nonexistent/dir/o.jsonl"], "does not exist"),
+        (["clean", "raw", "--manifest", "/nonexistent.csv"], "nonexistent.csv"),
+        (["clean", "raw", "--max-bytes", "0"], "--max-bytes must be positive"),
+    ],
+)
+def test_configuration_errors_exit_2(argv, message, monkeypatch, capsys):
+    monkeypatch.chdir(SEEDS)
+    code, _, err = run(argv, capsys)
+    assert code == 2
+    assert message in err
+
+
+def test_usage_error_exits_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["clean"])
+    assert info.value.code == 2
+
+
+def test_url_option_and_manifest(tmp_path, capsys):
+    src = SEEDS / "raw" / "004_db1027bf0bae1ffa.txt"
+    code, out, _ = run(["clean", str(src), "--url", "https://example.org/story"], capsys)
+    assert code == 0
+    assert json.loads(out)["url"] == "https://example.org/story"
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(f"path,url,date,site\n{src},https://example.org/m,2025-11-01,Epoch\n")
+    code, out, _ = run(["clean", str(src), "--manifest", str(manifest)], capsys)
+    rec = json.loads(out)
+    assert (rec["url"], rec["published"], rec["site"]) == ("https://example.org/m", "2025-11-01",
+                                                            "Epoch")
+
+
+def test_stdin_input(monkeypatch, capsys):
+    data = (SEEDS / "raw" / "004_db1027bf0bae1ffa.txt").read_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    code, out, _ = run(["clean", "-"], capsys)
+    assert code == 0
+    assert json.loads(out)["source"]["path"] == "-"
+
+
+def test_wrong_language_is_rejected(tmp_path, capsys):
+    rejects = tmp_path / "r.jsonl"
+    code, out, _ = run(["clean", str(SEEDS / "raw" / "004_db1027bf0bae1ffa.txt"), "--lang",
+                          "de", "--rejects", str(rejects)], capsys)
+    assert code == 0
+    assert out == ""
+    assert records(rejects)[0]["reason"] == "wrong_language"
+
+
+def test_duplicates_rejected_unless_kept(tmp_path, capsys):
+    d = tmp_path / "in"
+    d.mkdir()
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(SEEDS / "raw" / "004_db1027bf0bae1ffa.txt", d / name)
+    _, out, err = run(["clean", str(d)], capsys)
+    assert len(out.splitlines()) == 1
+    assert "rejected (duplicate): same clean text as" in err
+    _, out, _ = run(["clean", str(d), "--keep-duplicates"], capsys)
+    assert len(out.splitlines()) == 2
+
+
+def test_interrupted_run_leaves_no_output(tmp_path, monkeypatch, capsys):
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "clean_one", boom)
+    out = tmp_path / "o.jsonl"
+    code, _, err = run(["clean", str(SEEDS / "raw"), "-o", str(out), "--explain",
+                        str(tmp_path / "e.jsonl")], capsys)
+    assert code == 130
+    assert "interrupted; no output file was written" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bug_in_a_step_becomes_a_failure_not_a_crash(tmp_path, monkeypatch, capsys):
+    def broken(self, doc):
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr(pipeline.TextRules, "apply", broken)
+    code, _, err = run(["clean", str(SEEDS / "raw"), "-o", str(tmp_path / "o.jsonl")], capsys)
+    assert code == 1
+    assert "failed: step text_rules: ZeroDivisionError: oops" in err
+
+
+def test_help_explains_inputs_and_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["clean", "--help"])
+    out = capsys.readouterr().out
+    assert "Source: <url>" in out
+    assert "exit status" in out
