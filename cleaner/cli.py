@@ -177,14 +177,14 @@ def cmd_clean(cfg: Config, reporter: Reporter) -> int:
         rejects = stack.enter_context(JsonlSink(cfg.rejects)) if cfg.rejects else None
         for result in run(iter_inputs(cfg.inputs), steps, summary, cfg.keep_duplicates):
             reporter.result(result, summary)
-            if isinstance(result, Reject):
-                if rejects:
-                    rejects.write(reject_line(result))
-                continue
-            out.write(to_record(result, rules.version))
             if explain:
                 for line in explain_lines(result):
                     explain.write(line)
+            if isinstance(result, Reject):
+                if rejects:
+                    rejects.write(reject_line(result))
+            else:
+                out.write(to_record(result, rules.version))
     reporter.summary(summary, rules)
     return EXIT_FAILED if summary.failed else EXIT_OK
 

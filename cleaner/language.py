@@ -40,7 +40,7 @@ _STOPLIST_NAMES = {
     "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese",
 }
 
-DOC_SAMPLE_CHARS = 4000
+DOC_SAMPLE_CHARS = 1500
 MIN_DOC_LETTERS = 20
 MIN_OTHER_SCRIPT_LETTERS = 20
 MIN_OTHER_SCRIPT_WORDS = 4
@@ -65,6 +65,11 @@ def char_script(ch: str) -> str | None:
 def script_counts(text: str) -> Counter[str]:
     """Letters per script."""
     counts: Counter[str] = Counter()
+    if text.isascii():  # the common case, without a look-up per character
+        letters = sum(1 for ch in text if ch.isalpha())
+        if letters:
+            counts["LATIN"] = letters
+        return counts
     for ch in text:
         s = char_script(ch)
         if s:
@@ -176,8 +181,14 @@ def _name_fragment(text: str, counts: Counter[str]) -> str:
 def _doc_lang(doc_script: str, texts: Sequence[str]) -> str | None:
     if doc_script in _SCRIPT_LANG:
         return _SCRIPT_LANG[doc_script]
-    sample = "\n".join(texts)[:DOC_SAMPLE_CHARS]
-    found = _Detector.detect(sample)
+    # The longest paragraphs are the likeliest prose; langdetect's cost grows with the sample.
+    sample, size = [], 0
+    for text in sorted(texts, key=len, reverse=True):
+        sample.append(text)
+        size += len(text)
+        if size >= DOC_SAMPLE_CHARS:
+            break
+    found = _Detector.detect("\n".join(sample)[:DOC_SAMPLE_CHARS])
     return found[0] if found else None
 
 

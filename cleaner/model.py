@@ -125,11 +125,21 @@ class Removal:
 
 @dataclass(frozen=True, slots=True)
 class Reject:
-    """A document (or input) that produced no output record, with a closed reason."""
+    """A document (or input) that produced no output record, with a closed reason.
+
+    Attributes:
+        reason: why, from a closed set.
+        detail: what exactly, and what to do, for a person.
+        source: the input it came from.
+        doc_id: the document id, when the input got as far as being decoded.
+        removals: what cleaning removed before the document was rejected.
+    """
 
     reason: RejectReason
     detail: str
     source: Source | None = None
+    doc_id: str | None = None
+    removals: tuple[Removal, ...] = ()
 
     @property
     def failed(self) -> bool:

@@ -198,11 +198,14 @@ def clean_one(
         if isinstance(result, Reject):
             break
         t0 = time.perf_counter()
+        doc = result
         try:
-            result = step.apply(result)
+            result = step.apply(doc)
         except Exception as exc:  # noqa: BLE001 -- the one place that catches: a bug becomes a reject
             result = Reject(RejectReason.INTERNAL_ERROR,
                             f"step {step.name}: {type(exc).__name__}: {exc}")
+        if isinstance(result, Reject):  # keep what the document went through, for --explain
+            result = replace(result, doc_id=doc.id, removals=result.removals or doc.removals)
         if timer is not None:
             timer[step.name] = timer.get(step.name, 0.0) + time.perf_counter() - t0
     if isinstance(result, Reject) and result.source is None:

@@ -27,6 +27,7 @@ TRAFILATURA_OPTIONS = frozenset(
     {"favor_precision", "favor_recall", "include_tables", "no_fallback", "fast"}
 )
 LINK_LIST_MAX_WORDS = 20
+PROSE_MIN_WORDS = 10
 MAX_PROGRAM_SIZE = 5000
 
 
@@ -152,19 +153,30 @@ class DropLine(TextRule):
         ]
 
 
+def is_prose(text: str) -> bool:
+    """A line long enough to be article prose rather than a label, link or heading."""
+    return len(text.split()) >= PROSE_MIN_WORDS
+
+
 @dataclass(frozen=True, slots=True)
 class TruncateAt(TextRule):
-    """Drop the first line matching a marker and everything after it."""
+    """Drop the first line matching a marker and everything after it.
+
+    The marker counts only once ``min_prose_before`` prose lines came before it: a "Leave a
+    comment" link in a post's byline, above the article, must not cut the article away.
+    """
 
     directive: ClassVar[str] = "truncate_at"
-    keys: ClassVar[frozenset[str]] = frozenset({"name", "reason", "pattern", "min_blocks_before"})
+    keys: ClassVar[frozenset[str]] = frozenset({"name", "reason", "pattern", "min_prose_before"})
     pattern: Any = None
-    min_blocks_before: int = 1
+    min_prose_before: int = 1
 
     def apply(self, blocks: Sequence[Block]) -> list[int]:
-        for i in range(self.min_blocks_before, len(blocks)):
-            if self.pattern.search(blocks[i].text):
+        prose = 0
+        for i, b in enumerate(blocks):
+            if prose >= self.min_prose_before and self.pattern.search(b.text):
                 return list(range(i, len(blocks)))
+            prose += is_prose(b.text)
         return []
 
 
@@ -238,7 +250,7 @@ def _build_text_rule(cls: type[TextRule], data: Any, label: str, key: str) -> Te
     kwargs: dict[str, Any] = {}
     for fname in cls.keys & _PATTERN_FIELDS:
         kwargs[fname] = compile_regex(t.get(fname, str, required=True), label, t.where(fname))
-    for fname in cls.keys & {"max_words", "min_blocks_before"}:
+    for fname in cls.keys & {"max_words", "min_prose_before"}:
         if fname in t.data:
             value = t.get(fname, int)
             if value < 0:

@@ -178,13 +178,17 @@ def test_stdin_input(monkeypatch, capsys):
     assert json.loads(out)["source"]["path"] == "-"
 
 
-def test_wrong_language_is_rejected(tmp_path, capsys):
-    rejects = tmp_path / "r.jsonl"
-    code, out, _ = run(["clean", str(SEEDS / "raw" / "004_db1027bf0bae1ffa.txt"), "--lang",
-                          "de", "--rejects", str(rejects)], capsys)
+def test_wrong_language_is_rejected_and_explained(tmp_path, capsys):
+    rejects, explain = tmp_path / "r.jsonl", tmp_path / "e.jsonl"
+    code, out, _ = run(["clean", str(SEEDS / "raw" / "003_1dc8f56cb09fc03a.txt"), "--lang",
+                        "de", "--rejects", str(rejects), "--explain", str(explain)], capsys)
     assert code == 0
     assert out == ""
-    assert records(rejects)[0]["reason"] == "wrong_language"
+    rejected = records(rejects)[0]
+    assert rejected["reason"] == "wrong_language"
+    removed = records(explain)
+    assert removed
+    assert {e["id"] for e in removed} == {rejected["id"]}
 
 
 def test_duplicates_rejected_unless_kept(tmp_path, capsys):

@@ -140,12 +140,21 @@ def test_drop_line_respects_max_words():
     assert removed[0].text == "Advertisement"
 
 
-def test_truncate_at_cuts_marker_and_rest_but_not_the_first_blocks():
-    f = rule('[match]\nhosts = ["a.com"]\n[[truncate_at]]\nname = "form"\npattern = "^STOP$"\n'
-             "min_blocks_before = 1\n")
-    kept, removed = apply_text_rules([f], blocks("STOP", "a", "STOP", "b"))
-    assert [b.text for b in kept] == ["STOP", "a"]
+PROSE = "This line is long enough to count as a line of the article's own prose."
+
+
+def test_truncate_at_cuts_marker_and_rest_but_only_after_prose():
+    f = rule('[match]\nhosts = ["a.com"]\n[[truncate_at]]\nname = "form"\npattern = "^STOP$"\n')
+    kept, removed = apply_text_rules([f], blocks("STOP", "nav", PROSE, "STOP", "b"))
+    assert [b.text for b in kept] == ["STOP", "nav", PROSE]
     assert [r.text for r in removed] == ["STOP", "b"]
+
+
+def test_truncate_at_can_require_more_prose():
+    f = rule('[match]\nhosts = ["a.com"]\n[[truncate_at]]\nname = "form"\npattern = "^STOP$"\n'
+             "min_prose_before = 2\n")
+    kept, _ = apply_text_rules([f], blocks(PROSE, "STOP", PROSE, "STOP", "b"))
+    assert [b.text for b in kept] == [PROSE, "STOP", PROSE]
 
 
 def test_drop_between_needs_a_closing_marker():
@@ -183,7 +192,7 @@ def test_is_link_like(text, expected):
 def test_each_removed_block_is_attributed_once():
     f = rule('[match]\nhosts = ["a.com"]\n[[truncate_at]]\nname = "cut"\npattern = "^CUT$"\n'
              '[[drop_line]]\nname = "x"\npattern = "x"\n')
-    _, removed = apply_text_rules([f], blocks("a", "CUT", "x"))
+    _, removed = apply_text_rules([f], blocks(PROSE, "CUT", "x"))
     assert [r.rule.split(":")[1] for r in removed] == ["truncate_at.cut", "truncate_at.cut"]
 
 

@@ -38,16 +38,20 @@ def to_record(doc: Doc, rules_version: str) -> dict[str, Any]:
     }
 
 
-def explain_lines(doc: Doc) -> Iterator[dict[str, Any]]:
-    """One explain record per removed fragment."""
-    for r in doc.removals:
-        yield {"id": doc.id, "source": str(doc.raw.source), "rule": r.rule, "reason": r.reason,
+def explain_lines(result: Doc | Reject) -> Iterator[dict[str, Any]]:
+    """One explain record per removed fragment, of a kept or a rejected document."""
+    if isinstance(result, Doc):
+        doc_id, source, removals = result.id, result.raw.source, result.removals
+    else:
+        doc_id, source, removals = result.doc_id, result.source, result.removals
+    for r in removals:
+        yield {"id": doc_id, "source": str(source), "rule": r.rule, "reason": r.reason,
                "text": r.text}
 
 
 def reject_line(reject: Reject) -> dict[str, Any]:
     """The rejects-file record of a rejected or failed input."""
-    return {"source": str(reject.source) if reject.source else None,
+    return {"id": reject.doc_id, "source": str(reject.source) if reject.source else None,
             "reason": reject.reason.value, "failed": reject.failed, "detail": reject.detail}
 
 

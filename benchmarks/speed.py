@@ -1,0 +1,121 @@
+"""Speed and memory of cleaner against trafilatura alone, on the same inputs in the same run.
+
+usage: python benchmarks/speed.py DIR [--repeat N]
+
+DIR is walked for ``*.html`` pages and ``*.txt`` text scrapes (e.g. the scrapinghub development
+set, or examples/). Each system runs in a fresh process, so that its peak memory (max RSS) is its
+own; time excludes start-up and imports. Prints one table, then where cleaner's time goes, step
+by step (HTML and text inputs together).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+
+def _trafilatura_alone(pages: list[bytes]) -> None:
+    import trafilatura
+
+    for page in pages:
+        trafilatura.extract(page, include_comments=False)
+
+
+def _trafilatura_metadata(pages: list[bytes]) -> None:
+    import trafilatura
+
+    for page in pages:
+        trafilatura.bare_extraction(page, include_comments=False, with_metadata=True)
+
+
+def _cleaner(kind: str) -> Callable[[list[bytes]], dict[str, float]]:
+    def run(pages: list[bytes]) -> dict[str, float]:
+        from cleaner.model import RawDoc, Source
+        from cleaner.pipeline import Summary, build_steps
+        from cleaner.pipeline import run as run_pipeline
+        from cleaner.ruleset import load_rules
+
+        steps = build_steps(load_rules(), None)
+        summary = Summary()
+        raws = (RawDoc(p, Source(f"{i}"), kind=kind) for i, p in enumerate(pages))  # type: ignore[arg-type]
+        for _ in run_pipeline(raws, steps, summary, keep_duplicates=True):
+            pass
+        return summary.seconds_by_step
+
+    return run
+
+
+SYSTEMS: dict[str, tuple[str, Callable[[list[bytes]], object]]] = {
+    "trafilatura alone": ("html", _trafilatura_alone),
+    "trafilatura + metadata": ("html", _trafilatura_metadata),
+    "cleaner, HTML": ("html", _cleaner("html")),
+    "cleaner, text scrapes": ("txt", _cleaner("text")),
+}
+
+
+def _child(name: str, pages: list[bytes], repeat: int, conn: object) -> None:
+    fn = SYSTEMS[name][1]
+    fn(pages[:3])  # warm up: imports, rule loading, langdetect profiles
+    t0 = time.perf_counter()
+    steps: object = None
+    for _ in range(repeat):
+        steps = fn(pages)
+    seconds = (time.perf_counter() - t0) / repeat
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    conn.send((seconds, rss_mb, steps))  # type: ignore[attr-defined]
+
+
+def measure(name: str, pages: list[bytes], repeat: int) -> tuple[float, float, object]:
+    """Seconds per pass, peak RSS (MB) and per-step seconds, from a fresh process."""
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_child, args=(name, pages, repeat, child))
+    proc.start()
+    result = parent.recv()
+    proc.join()
+    return result  # type: ignore[no-any-return]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("dir", type=Path)
+    ap.add_argument("--repeat", type=int, default=1, help="passes over the inputs (default 1)")
+    args = ap.parse_args(argv)
+    files = {"html": sorted(args.dir.rglob("*.html")),
+             "txt": sorted(p for p in args.dir.rglob("*.txt") if not p.name.endswith(".truth.txt"))}
+    inputs = {k: [p.read_bytes() for p in v] for k, v in files.items()}
+    print(f"{args.dir}: {len(inputs['html'])} HTML pages "
+          f"({sum(map(len, inputs['html'])) / 1e6:.1f} MB), {len(inputs['txt'])} text scrapes; "
+          f"Python {sys.version.split()[0]}, 1 process")
+    print(f"{'system':<24}{'docs':>6}{'ms/doc':>9}{'docs/s':>9}{'x trafilatura':>15}"
+          f"{'max RSS MB':>12}")
+    base = None
+    breakdown: dict[str, dict[str, float]] = {}
+    for name, (kind, _) in SYSTEMS.items():
+        pages = inputs[kind]
+        if not pages:
+            continue
+        seconds, rss, steps = measure(name, pages, args.repeat)
+        per_doc = seconds / len(pages)
+        if name == "trafilatura alone":
+            base = per_doc
+        ratio = f"{per_doc / base:.2f}" if base else "-"
+        print(f"{name:<24}{len(pages):>6}{1000 * per_doc:9.2f}{1 / per_doc:9.1f}{ratio:>15}"
+              f"{rss:12.0f}")
+        if isinstance(steps, dict):
+            breakdown[name] = {k: v / len(pages) for k, v in steps.items()}
+    for name, steps in breakdown.items():
+        print(f"\n{name}: ms per document by step")
+        for step, sec in sorted(steps.items(), key=lambda kv: -kv[1]):
+            print(f"  {step:<12}{1000 * sec:8.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
