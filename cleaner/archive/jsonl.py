@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import IO, Any, cast
 
 from cleaner import TOOL
-from cleaner.model import Doc, Reject
+from cleaner.model import Doc, Reject, Source
 
 RECORD_KEYS = ("id", "url", "title", "text", "lang", "site", "published", "author", "source",
                "digest", "tool", "rules")
@@ -40,6 +40,8 @@ def to_record(doc: Doc, rules_version: str) -> dict[str, Any]:
 
 def explain_lines(result: Doc | Reject) -> Iterator[dict[str, Any]]:
     """One explain record per removed fragment, of a kept or a rejected document."""
+    doc_id: str | None
+    source: Source | None
     if isinstance(result, Doc):
         doc_id, source, removals = result.id, result.raw.source, result.removals
     else:
