@@ -232,3 +232,16 @@ def test_help_explains_inputs_and_exit_codes(capsys):
     out = capsys.readouterr().out
     assert "Source: <url>" in out
     assert "exit status" in out
+
+
+def test_progress_line_when_asked(tmp_path, capsys):
+    code, _, err = run(["clean", str(SEEDS / "raw"), "-o", str(tmp_path / "o.jsonl"),
+                        "--progress"], capsys)
+    assert code == 0
+    assert "\r1 read, 1 kept, 0 rejected, 0 failed" in err
+    assert "\r\x1b[K" in err  # the line is cleared before the summary
+
+
+def test_no_progress_line_when_not_a_terminal(tmp_path, capsys):
+    _, _, err = run(["clean", str(SEEDS / "raw"), "-o", str(tmp_path / "o.jsonl")], capsys)
+    assert "\r" not in err

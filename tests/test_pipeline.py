@@ -1,0 +1,85 @@
+"""Pipeline properties: no crash on any bytes, no invented text, re-cleaning is a fixed point."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaner.model import Doc, RawDoc, Reject, RejectReason, Source
+from cleaner.pipeline import Summary, build_steps, clean_one, run
+from cleaner.ruleset import load_rules
+from conftest import FIXTURES
+
+STEPS = build_steps(load_rules(), None)
+SEED_FILES = sorted((FIXTURES / "seeds" / "raw").glob("*.txt"))
+
+
+def clean(data: bytes, kind=None, url=None):
+    return clean_one(RawDoc(data, Source("t"), kind=kind, url=url), STEPS)
+
+
+def norm_lines(text: str) -> set[str]:
+    return {" ".join(line.split()) for line in text.splitlines() if line.strip()}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=3000), kind=st.sampled_from([None, "text", "html"]))
+def test_any_bytes_never_crash(data, kind):
+    out = clean(data, kind)
+    assert isinstance(out, Doc | Reject)
+    if isinstance(out, Reject):
+        assert out.reason is not RejectReason.INTERNAL_ERROR, out.detail
+
+
+WORDS = st.sampled_from(
+    "the council said on Monday that a new bridge would be built over river after years of "
+    "debate and ministers agreed to cut quotas Share Subscribe Photo: Reuters LEAVE A REPLY "
+    "Next In Nation Others Also Read".split())
+LINE = st.lists(WORDS, min_size=1, max_size=30).map(" ".join)
+SCRAPE = st.lists(st.tuples(LINE, st.integers(0, 3)), min_size=1, max_size=25).map(
+    lambda items: "".join(line + "\n" * (1 + gap) for line, gap in items))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SCRAPE)
+def test_text_cleaning_never_invents_text(scrape):
+    out = clean(scrape.encode(), "text")
+    if isinstance(out, Doc):
+        assert norm_lines(out.text) <= norm_lines(scrape)
+        assert out.title is None or out.title in norm_lines(scrape)
+
+
+def reclean(doc: Doc) -> Doc | Reject:
+    """Clean a clean record again, as a text scrape made of its title and text."""
+    again = (doc.title + "\n\n" if doc.title else "") + doc.text
+    return clean(again.encode(), "text", doc.url)
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
+def test_recleaning_a_seed_changes_nothing(path):
+    first = clean(path.read_bytes(), "text")
+    assert isinstance(first, Doc)
+    second = reclean(first)
+    assert isinstance(second, Doc)
+    assert (second.title, second.text) == (first.title, first.text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SCRAPE)
+def test_recleaning_is_a_fixed_point(scrape):
+    first = clean(scrape.encode(), "text")
+    if isinstance(first, Doc):
+        second = reclean(first)
+        assert isinstance(second, Doc)
+        assert (second.title, second.text) == (first.title, first.text)
+
+
+def test_run_counts_every_input():
+    raws = [RawDoc(p.read_bytes(), Source(p.name), kind="text") for p in SEED_FILES]
+    items = [*raws, Reject(RejectReason.BINARY, "x", Source("b")), raws[0]]
+    summary = Summary()
+    out = list(run(items, STEPS, summary))
+    assert len(out) == summary.read == 7
+    assert summary.kept == 5
+    assert summary.rejected == {"binary": 1, "duplicate": 1}
+    assert summary.failed == 0
+    assert set(summary.seconds_by_step) >= {"decode", "parse", "language", "structure"}
