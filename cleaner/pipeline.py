@@ -124,15 +124,10 @@ class TextStructure:
         stops = boilerplate.guess_stoplist(blocks)
         verdicts = boilerplate.classify(blocks, stops)
         kept = tuple(b for b, v in zip(blocks, verdicts, strict=True) if v is None)
-        dropped = tuple(Removal(b.text, f"structure:{v}", _STRUCTURE_REASONS.get(v, v))
+        dropped = tuple(Removal(b.text, f"structure:{v}", boilerplate.REASONS.get(v, v))
                         for b, v in zip(blocks, verdicts, strict=True) if v is not None)
         return replace(doc, title=title or doc.title, blocks=kept,
                        removals=doc.removals + removals + dropped)
-
-
-_STRUCTURE_REASONS = {
-    "comments_after_wide_gap": "after a blank-line gap wider than the article's own: comments",
-}
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,9 @@ import re
 import shutil
 
 import pytest
-from conftest import FIXTURES
 
 from cleaner import cli, pipeline
+from conftest import FIXTURES
 
 SEEDS = FIXTURES / "seeds"
 EXPECTED = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))

@@ -1,0 +1,456 @@
+"""Boilerplate classifier for plain-text scrapes of news pages.
+
+A text scrape has one line per block element of the page, with blank lines between groups. The
+article is the longest dense run of prose in it. Navigation, headline lists, bylines, share bars
+and footers are runs of short, headline-like or metadata lines around it; reader comments and
+related-story teasers are prose again, but they come after the article, behind metadata lines or a
+wide blank-line gap. This classifier is the fallback for scrapes no per-site rule covers, so it
+relies only on such page-independent cues, in linear passes:
+
+1. Features per line: length in words (a CJK character counts as half a word), stopword density
+   against the document language's stoplist (ignored when it makes no line read like prose: then
+   it is another language's), whether it ends like a sentence, the share of capitalised words
+   (headline case), whether it is a short dateline (holds a clock time or a date with its year),
+   whether it repeats an earlier line.
+2. Textness in [-1, 1] per line, a continuous jusText-like class: stopword density sets it, a
+   sentence end raises it, a missing one or headline case lowers it; short lines, datelines and
+   repeats are -1.
+3. The main region, by maximum-subarray body-text extraction: a prose line scores
+   ``textness x words``; any other line costs a penalty (its length for long non-prose lines,
+   more for datelines) that grows along a run of consecutive such lines, so a menu or a comment
+   header is a barrier while a lone subheading is not. Kadane's chunks are the candidate regions;
+   the earliest one scoring at least ``alpha`` of the best wins, because the article comes before
+   the comments and teasers that can rival it in length.
+4. Inside the region, what is still clearly boilerplate goes: lines without words, repeated lines,
+   runs of non-prose lines (link lists), long lines that are not prose, and everything after a
+   blank-line gap wider than the article's own paragraph gaps once the bulk of the article is
+   behind it (reader comments).
+
+After a wide-gap cut, ``classify`` repeats the pass on the lines it kept (less prose in the region
+can qualify an earlier gap) until a pass cuts nothing; classifying its output again keeps all of it.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from cleaner.model import Block
+
+OUTSIDE = "outside_main_text"
+WIDE_GAP = "comments_after_wide_gap"
+DUPLICATE = "duplicate"
+NO_WORDS = "no_words"
+LINK_LIST = "link_list"
+NOT_PROSE = "not_prose"
+# What each verdict means, for the record of what was removed (--explain).
+REASONS = {
+    OUTSIDE: "outside the main run of article prose (menus, headline lists, footers)",
+    WIDE_GAP: "after a blank-line gap wider than the article's own: reader comments",
+    DUPLICATE: "repeats an earlier line",
+    NO_WORDS: "no words (a separator or symbols)",
+    LINK_LIST: "a run of short lines inside the article region (a link list)",
+    NOT_PROSE: "a long line that does not read as prose",
+}
+
+_WORD_RE = re.compile(r"\w")
+# Kana, CJK ideographs and Hangul syllables: scripts where a character carries about half a word.
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# A clock time or a numeric date; or a year, which makes a date when another number comes with it.
+# Month names would need a list per language; the numbers are the same everywhere.
+_TIME_RE = re.compile(r"\b(?:[0-2]?\d[:.][0-5]\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})\b")
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+_NUMBER_RE = re.compile(r"\d+")
+# Full stop, exclamation and question marks, ellipsis, and their CJK forms.
+_SENTENCE_END = frozenset(".!?\u2026\u3002\uff01\uff1f")
+# Closing quotes and brackets that may follow the sentence end.
+_CLOSERS = "\"')]\u2019\u201d\u00bb\u3011\u300d\u300f"
+# Densities are measured on a long line's first words only, which bounds the cost per line.
+_HEAD_TOKENS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """The tunable constants; the defaults were tuned on half of a development set.
+
+    Attributes:
+        stop_mid: stopword density at which a line is neither prose nor not.
+        stop_width: distance from ``stop_mid`` at which a line is fully (not) prose.
+        end_bonus: textness added for a sentence end.
+        end_penalty: textness taken for a line that does not end like a sentence.
+        caps_share: share of capitalised words from which a line is in headline case.
+        caps_penalty: textness taken for headline case.
+        no_stoplist_base: base textness of a sentence (minus for a non-sentence) without stoplist.
+        short_words: lines with fewer words are short: never prose on their own.
+        dateline_words: lines with more words are not datelines, whatever numbers they hold.
+        short_penalty: region score of a short line.
+        dateline_penalty: region score of a dateline (bylines, timestamps, comment headers).
+        run_growth: how much each further line of a non-prose run adds to the penalty multiplier.
+        run_cap: the largest multiplier.
+        alpha: an earlier candidate region wins when it scores at least this share of the best.
+        list_run: runs of at least this many non-prose lines are link lists, even in the region.
+        not_prose: long lines with textness below this are dropped even inside the region.
+        wide_bulk: share of the region's prose that must precede a wide gap to cut there.
+    """
+
+    stop_mid: float = 0.25
+    stop_width: float = 0.10
+    end_bonus: float = 0.3
+    end_penalty: float = 0.3
+    caps_share: float = 0.6
+    caps_penalty: float = 0.5
+    no_stoplist_base: float = 0.5
+    short_words: float = 10.0
+    dateline_words: float = 12.0
+    short_penalty: float = 4.0
+    dateline_penalty: float = 20.0
+    run_growth: float = 1.0
+    run_cap: float = 4.0
+    alpha: float = 0.7
+    list_run: int = 4
+    not_prose: float = -0.3
+    wide_bulk: float = 0.5
+
+
+DEFAULT_PARAMS = Params()
+
+
+class _Line(NamedTuple):
+    """Features of one line, independent of its neighbours (``stop`` is None without stoplist)."""
+
+    words: float
+    stop: float | None
+    sentence: bool
+    caps: float
+    dateline: bool
+    no_words: bool
+
+
+def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
+    """Measure one line (the module docstring says what each feature is for)."""
+    tokens = text.split()
+    words: float = len(tokens)
+    if not text.isascii():
+        words += len(_CJK_RE.findall(text)) / 2
+    no_words = _WORD_RE.search(text) is None
+    dateline = words <= p.dateline_words and _is_dateline(text)
+    if words < p.short_words or dateline:
+        # Never prose whatever the rest says: skip the costlier measures.
+        return _Line(words, None, False, 0.0, dateline, no_words)
+    # Tokens split at white space, as jusText does (its stoplists hold forms such as "(the").
+    head = tokens[:_HEAD_TOKENS]
+    stop = None
+    if stoplist:
+        stop = sum(map(stoplist.__contains__, map(str.lower, head))) / len(head)
+    # Headline case capitalises most words, prose only names and sentence starts. A one-letter
+    # word is both title-case and upper-case, hence the cap at 1.
+    caps = min(1.0, (sum(map(str.istitle, head)) + sum(map(str.isupper, head))) / len(head))
+    sentence = text.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
+    return _Line(words, stop, sentence, caps, dateline, no_words)
+
+
+def _is_dateline(text: str) -> bool:
+    """Whether a line holds a clock time or a date (a year and another number)."""
+    if _TIME_RE.search(text):
+        return True
+    return _YEAR_RE.search(text) is not None and len(_NUMBER_RE.findall(text)) >= 2
+
+
+def _all_features(
+    blocks: Sequence[Block], stoplist: frozenset[str] | None, p: Params
+) -> list[_Line]:
+    """Features of every line; a stoplist that makes no line read like prose is ignored.
+
+    Another language's list would make every line look like non-prose; punctuation and length
+    judge better than that. The test is that of :func:`_textness` for a sentence, so the lines a
+    pass keeps always pass it again.
+    """
+    lines = [_features(b.text, stoplist, p) for b in blocks]
+    if stoplist and not any(
+        line.stop is not None and _density(line.stop, p) + p.end_bonus >= 0 for line in lines
+    ):
+        lines = [_features(b.text, None, p) for b in blocks]
+    return lines
+
+
+def _density(stop: float, p: Params) -> float:
+    """Stopword density on the textness scale: 0 at ``stop_mid``, +-1 at ``stop_width`` off."""
+    return (stop - p.stop_mid) / p.stop_width
+
+
+def _textness(line: _Line, p: Params) -> float:
+    """How much a line reads like article prose, from -1 (not at all) to 1."""
+    if line.words < p.short_words or line.dateline:
+        return -1.0
+    if line.stop is None:
+        base = p.no_stoplist_base if line.sentence else -p.no_stoplist_base
+    else:
+        base = _density(line.stop, p)
+    base += p.end_bonus if line.sentence else -p.end_penalty
+    if line.caps >= p.caps_share:
+        base -= p.caps_penalty
+    return max(-1.0, min(1.0, base))
+
+
+def _penalty(line: _Line, t: float, p: Params) -> float:
+    """Base cost of a non-prose line in the region score."""
+    if line.dateline:
+        return p.dateline_penalty
+    if line.words < p.short_words:
+        return p.short_penalty
+    return max(p.short_penalty, -t * line.words)
+
+
+def _scores(lines: Sequence[_Line], tx: Sequence[float], p: Params) -> list[float]:
+    """Region score per line: prose earns its weight, a run of other lines costs more and more."""
+    out: list[float] = []
+    run = 0
+    for line, t in zip(lines, tx, strict=True):
+        if line.no_words:
+            # Separator glyphs say nothing either way, and neither end nor extend a run.
+            out.append(0.0)
+        elif t >= 0:
+            run = 0
+            out.append(t * line.words)
+        else:
+            run += 1
+            growth = min(p.run_cap, 1 + p.run_growth * (run - 1))
+            out.append(-_penalty(line, t, p) * growth)
+    return out
+
+
+def _candidates(scores: Sequence[float]) -> list[tuple[int, int, float]]:
+    """Kadane's chunks: ``(start, end, score)`` of the best prefix of each positive stretch."""
+    out: list[tuple[int, int, float]] = []
+    cur = best = 0.0
+    lo = best_hi = 0
+    for i, s in enumerate(scores):
+        if cur <= 0:
+            if best > 0:
+                out.append((lo, best_hi, best))
+            cur, lo, best = s, i, 0.0
+        else:
+            cur += s
+        if cur > best:
+            best, best_hi = cur, i + 1
+    if best > 0:
+        out.append((lo, best_hi, best))
+    return out
+
+
+def _main_region(scores: Sequence[float], p: Params) -> tuple[int, int]:
+    """The earliest candidate region that scores at least ``alpha`` of the best one."""
+    cands = _candidates(scores)
+    if not cands:
+        return 0, 0
+    best = max(c[2] for c in cands)
+    lo, hi, _ = next(c for c in cands if c[2] >= p.alpha * best)
+    return lo, hi
+
+
+def _runs(lines: Sequence[_Line], tx: Sequence[float]) -> list[int]:
+    """Length of the run of consecutive non-prose lines each line is in (0 for prose lines).
+
+    Lines without words neither end a run nor count in it, as in :func:`_scores`.
+    """
+    out = [0] * len(tx)
+    start = 0
+    for i in range(len(tx) + 1):
+        if i == len(tx) or (tx[i] >= 0 and not lines[i].no_words):
+            n = sum(not lines[k].no_words for k in range(start, i))
+            out[start:i] = [n] * (i - start)
+            start = i + 1
+    return out
+
+
+def _duplicates(blocks: Sequence[Block]) -> list[bool]:
+    """Whether each line repeats an earlier one (menus, captions and notices shown twice)."""
+    seen: set[str] = set()
+    out = []
+    for b in blocks:
+        out.append(b.text in seen)
+        seen.add(b.text)
+    return out
+
+
+def _inner_reason(line: _Line, t: float, run: int, dup: bool, p: Params) -> str | None:
+    """Why a line inside the main region is still boilerplate, if it is."""
+    if line.no_words:
+        return NO_WORDS
+    if dup:
+        return DUPLICATE
+    if run >= p.list_run:
+        return LINK_LIST
+    if line.words >= p.short_words and t < p.not_prose:
+        return NOT_PROSE
+    return None
+
+
+def _wide_gap_cut(gaps: Sequence[int], prose: Sequence[float], p: Params) -> int:
+    """Where reader comments start: the first gap wider than the article's own, after its bulk.
+
+    Args:
+        gaps: blank lines before each kept line of the region.
+        prose: the positive region score of each of those lines.
+        p: parameters.
+
+    Returns:
+        The index of the first comment line, ``len(gaps)`` when there is none.
+    """
+    if len(gaps) < 2:
+        return len(gaps)
+    counts = Counter(gaps[1:])
+    # The article's own paragraph gap is the most common one (ties go to the narrower); a title
+    # two blank lines above paragraphs one blank line apart is no wide gap, and sits before the
+    # bulk of the article anyway.
+    typical = max(counts, key=lambda g: (counts[g], -g))
+    wide = max(2, typical + 2)
+    total = sum(prose)
+    before = prose[0]
+    widest = 0
+    for j in range(1, len(gaps)):
+        # A gap no wider than one already passed is the article's layout (section breaks).
+        if gaps[j] >= wide and gaps[j] > widest and before >= p.wide_bulk * total:
+            return j
+        widest = max(widest, gaps[j])
+        before += prose[j]
+    return len(gaps)
+
+
+def _single_pass(
+    blocks: Sequence[Block], lines: Sequence[_Line], p: Params
+) -> tuple[list[str | None], bool]:
+    """One pass of the algorithm in the module docstring over ``blocks`` and their features.
+
+    Returns:
+        The verdicts, and whether a wide gap cut the region.
+    """
+    dup = _duplicates(blocks)
+    # A repeat counts against the region like any non-prose line.
+    tx = [-1.0 if d else _textness(line, p) for line, d in zip(lines, dup, strict=True)]
+    scores = _scores(lines, tx, p)
+    lo, hi = _main_region(scores, p)
+    runs = _runs(lines, tx)
+    out: list[str | None] = [OUTSIDE] * len(blocks)
+    for i in range(lo, hi):
+        out[i] = _inner_reason(lines[i], tx[i], runs[i], dup[i], p)
+    kept = [i for i in range(lo, hi) if out[i] is None]
+    cut = _wide_gap_cut([blocks[i].gap for i in kept], [max(0.0, scores[i]) for i in kept], p)
+    if cut < len(kept):
+        out[kept[cut] : hi] = [WIDE_GAP] * (hi - kept[cut])
+    return out, cut < len(kept)
+
+
+def classify(blocks: Sequence[Block], stoplist: frozenset[str] | None = None) -> list[str | None]:
+    """One verdict per block: None = keep (article body), or a short reason id for boilerplate.
+
+    Reasons: ``outside_main_text``, ``comments_after_wide_gap``, ``duplicate``, ``no_words``,
+    ``link_list``, ``not_prose``. Pure and deterministic; classifying the kept blocks again (same
+    stoplist) keeps them all.
+
+    Args:
+        blocks: the lines of a text scrape, in order, each with the blank lines before it.
+        stoplist: stopwords of the document language (a jusText list), if known; see
+            :func:`guess_stoplist`. Without one, punctuation and length alone tell prose.
+
+    Returns:
+        A verdict per block, in order.
+    """
+    return classify_with(blocks, stoplist, DEFAULT_PARAMS)
+
+
+def classify_with(
+    blocks: Sequence[Block], stoplist: frozenset[str] | None, params: Params
+) -> list[str | None]:
+    """:func:`classify` with explicit parameters, for tuning and experiments."""
+    lines = _all_features(blocks, stoplist, params)
+    verdicts: list[str | None] = [None] * len(blocks)
+    alive = list(range(len(blocks)))
+    cut = True
+    # Without a wide-gap cut, a pass over the lines a pass kept keeps them all: they hold no
+    # repeats, their prefix and suffix sums only grow once the dropped lines go, their runs only
+    # shorten, and the gap statistics see the same lines. A cut leaves less prose in the region,
+    # which can qualify a narrower gap before it, so after a cut the pass runs again: at most once
+    # more per distinct gap width.
+    while cut and alive:
+        found, cut = _single_pass([blocks[i] for i in alive], [lines[i] for i in alive], params)
+        for i, v in zip(alive, found, strict=True):
+            verdicts[i] = v
+        alive = [i for i, v in zip(alive, found, strict=True) if v is None]
+    return verdicts
+
+
+# --- language ----------------------------------------------------------------------------------
+
+# Simple English is a small near-subset of the English list: it would win the description-length
+# comparison below on every English page, while the thresholds above assume the full lists.
+_SKIP_STOPLISTS = frozenset({"Simple_English"})
+# Cost in nats of a word outside the stoplist: the log of a working vocabulary (~160k words).
+_VOCAB_NATS = 12.0
+_GUESS_SAMPLE = 500
+_MIN_STOP_SHARE = 0.1
+
+
+@functools.cache
+def _stoplist_index() -> tuple[tuple[frozenset[str], ...], dict[str, tuple[int, ...]]]:
+    """All of jusText's stoplists, and for each stopword the lists holding it (built once)."""
+    import justext
+
+    names = sorted(n for n in justext.get_stoplists() if n not in _SKIP_STOPLISTS)
+    lists = tuple(frozenset(justext.get_stoplist(n)) for n in names)
+    index: dict[str, list[int]] = {}
+    for i, words in enumerate(lists):
+        for w in words:
+            index.setdefault(w, []).append(i)
+    return lists, {w: tuple(v) for w, v in index.items()}
+
+
+def _description_cost(hits: int, n: int, size: int) -> float:
+    """Nats to encode ``n`` tokens, ``hits`` of them as words of a stoplist of ``size`` words.
+
+    Plain coverage would favour the largest lists (several hold thousands of words, English ones
+    among them); paying ``log(size)`` per stopword balances coverage against list size.
+    """
+    misses = n - hits
+    cost = misses * (_VOCAB_NATS - math.log(misses / n)) if misses else 0.0
+    if hits:
+        cost += hits * (math.log(size) - math.log(hits / n))
+    return cost
+
+
+def guess_stoplist(blocks: Sequence[Block]) -> frozenset[str] | None:
+    """The jusText stoplist that best explains the words of the first lines, if any fits.
+
+    The first call loads all of jusText's lists (about 0.3 s); later calls cost a dictionary
+    lookup per distinct word of a 500-word sample.
+
+    Args:
+        blocks: the lines of the document.
+
+    Returns:
+        The stoplist, or None when no list covers a tenth of the sampled words (a script
+        without one, such as Japanese, or a page with hardly any running text).
+    """
+    lists, index = _stoplist_index()
+    sample: Counter[str] = Counter()
+    n = 0
+    for b in blocks:
+        tokens = b.text.lower().split()
+        sample.update(tokens)
+        n += len(tokens)
+        if n >= _GUESS_SAMPLE:
+            break
+    if not n:
+        return None
+    hits = [0] * len(lists)
+    # Distinct words only: the common ones repeat, and each sits in many lists.
+    for word, count in sample.items():
+        for i in index.get(word, ()):
+            hits[i] += count
+    best = min(range(len(lists)), key=lambda i: _description_cost(hits[i], n, len(lists[i])))
+    return lists[best] if hits[best] >= _MIN_STOP_SHARE * n else None

@@ -1,0 +1,248 @@
+"""Tests of the structural boilerplate classifier for text scrapes (cleaner.boilerplate)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import justext
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.boilerplate import (
+    DUPLICATE,
+    LINK_LIST,
+    NO_WORDS,
+    NOT_PROSE,
+    OUTSIDE,
+    WIDE_GAP,
+    classify,
+    guess_stoplist,
+)
+from cleaner.model import Block
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+REASONS = {OUTSIDE, WIDE_GAP, DUPLICATE, NO_WORDS, LINK_LIST, NOT_PROSE}
+
+
+@cache
+def stoplist_of(language: str) -> frozenset[str]:
+    return frozenset(justext.get_stoplist(language))
+
+
+def english() -> frozenset[str]:
+    return stoplist_of("English")
+
+
+def parse(text: str) -> list[Block]:
+    """Blocks of a text scrape as the pipeline makes them: ``gap`` counts blank lines before."""
+    blocks, gap = [], 0
+    for line in text.splitlines():
+        if not line.strip():
+            gap += 1
+            continue
+        blocks.append(Block(line.strip(), gap))
+        gap = 0
+    return blocks
+
+
+def kept(blocks: list[Block], verdicts: list[str | None]) -> list[str]:
+    return [b.text for b, v in zip(blocks, verdicts, strict=True) if v is None]
+
+
+def verdict_by_line(blocks: list[Block], stoplist: frozenset[str] | None) -> dict[str, str | None]:
+    return dict(zip((b.text for b in blocks), classify(blocks, stoplist), strict=True))
+
+
+# --- synthetic documents ------------------------------------------------------------------------
+
+ARTICLE = [
+    "The city council voted on Tuesday to approve a new budget that increases spending on "
+    "public transport by a third, after a debate that lasted well into the night.",
+    "Supporters of the plan said that the money would pay for more buses on the routes that "
+    "are most crowded, and for a study of a new tram line to the airport.",
+    "Opponents argued that the council had not explained where the money would come from, and "
+    "that taxes would have to rise in the next two years to cover the cost.",
+    "The mayor said in a statement that she was pleased with the result and that the work on "
+    "the first new bus routes would begin in the spring of next year.",
+    "A final vote on the tram study is expected in the autumn, when the council will also "
+    "discuss the plans for the old railway station in the north of the city.",
+]
+NAV = ["Home", "News", "Sport", "Business", "Opinion", "Culture", "Travel", "Weather"]
+RELATED = [
+    "Related stories",
+    "Police Search For Missing Hiker In Northern Hills",
+    "Local Bakery Wins National Award For Sourdough Bread",
+    "Five Things To Do In The City This Weekend",
+    "School Board Announces New Term Dates For Next Year",
+    "Council Approves Plans For New Park Near River",
+]
+COMMENTS = [
+    "I cannot believe they are spending all this money on buses when the roads are full of "
+    "potholes and nobody has fixed the street lights in my area for months.",
+    "Great news for everyone who has to stand on the number nine bus every morning, it is "
+    "about time that the council did something about it.",
+]
+
+
+def test_nav_article_related() -> None:
+    blocks = [Block(t, 0) for t in NAV] + [Block(t, 1) for t in ARTICLE]
+    blocks += [Block(RELATED[0], 1)] + [Block(t, 0) for t in RELATED[1:]]
+    verdicts = classify(blocks, english())
+    assert kept(blocks, verdicts) == ARTICLE
+    assert all(v == OUTSIDE for v in verdicts[: len(NAV)])
+    assert all(v is not None for v in verdicts[-len(RELATED) :])
+
+
+def test_subheading_inside_article_is_kept() -> None:
+    text = [*ARTICLE[:2], "What happens next", *ARTICLE[2:]]
+    blocks = [Block(t, 1) for t in text]
+    assert kept(blocks, classify(blocks, english())) == text
+
+
+def test_headline_list_inside_region_is_a_link_list() -> None:
+    # A short list keeps the article together around it (a long one would end the region).
+    text = [*ARTICLE[:3], *RELATED[:4], *ARTICLE[3:]]
+    blocks = [Block(t, 1) for t in text]
+    verdicts = classify(blocks, english())
+    assert kept(blocks, verdicts) == ARTICLE
+    assert verdicts[3:7] == [LINK_LIST] * 4
+
+
+@pytest.mark.parametrize("paragraph_gap", [0, 1])
+def test_comments_after_wide_gap(paragraph_gap: int) -> None:
+    gap = paragraph_gap + 3
+    blocks = [Block(t, paragraph_gap) for t in ARTICLE]
+    blocks += [Block(COMMENTS[0], gap), Block(COMMENTS[1], paragraph_gap)]
+    verdicts = classify(blocks, english())
+    assert kept(blocks, verdicts) == ARTICLE
+    assert verdicts[-2:] == [WIDE_GAP, WIDE_GAP]
+
+
+@pytest.mark.parametrize("title_gap", [2, 3])
+def test_title_then_wider_gap_is_not_comments(title_gap: int) -> None:
+    title = Block("Council approves a bigger budget for public transport", 0)
+    blocks = [title, Block(ARTICLE[0], title_gap)] + [Block(t, 1) for t in ARTICLE[1:]]
+    verdicts = classify(blocks, english())
+    assert WIDE_GAP not in verdicts
+    assert kept(blocks, verdicts)[-len(ARTICLE) :] == ARTICLE
+
+
+def test_gap_in_first_half_is_not_comments() -> None:
+    # A wide gap before most of the article is layout, not the start of the comments.
+    blocks = [Block(ARTICLE[0], 0), Block(ARTICLE[1], 0)] + [Block(t, 0) for t in ARTICLE[2:]]
+    blocks[1] = Block(ARTICLE[1], 4)
+    assert kept(blocks, classify(blocks, english())) == ARTICLE
+
+
+def test_repeated_line_and_separator_glyphs() -> None:
+    text = [ARTICLE[0], "* * *", *ARTICLE[1:], ARTICLE[0]]
+    blocks = [Block(t, 1) for t in text]
+    verdicts = classify(blocks, english())
+    assert kept(blocks, verdicts) == ARTICLE
+    assert verdicts[1] == NO_WORDS
+
+
+def test_without_stoplist_sentences_still_win() -> None:
+    blocks = [Block(t, 0) for t in NAV] + [Block(t, 1) for t in ARTICLE]
+    assert kept(blocks, classify(blocks, None)) == ARTICLE
+
+
+def test_wrong_language_stoplist_is_ignored() -> None:
+    blocks = [Block(t, 0) for t in NAV] + [Block(t, 1) for t in ARTICLE]
+    assert kept(blocks, classify(blocks, stoplist_of("Persian"))) == ARTICLE
+
+
+@pytest.mark.parametrize("blocks", [[], [Block("Home", 0)], [Block("\u2022", 0)]])
+def test_degenerate_inputs(blocks: list[Block]) -> None:
+    verdicts = classify(blocks, english())
+    assert len(verdicts) == len(blocks)
+    assert all(v is None or v in REASONS for v in verdicts)
+
+
+# --- seeds: real scrapes ------------------------------------------------------------------------
+
+
+@cache
+def expected() -> dict[str, dict[str, list[str]]]:
+    data: dict[str, dict[str, list[str]]] = json.loads(
+        (SEEDS / "expected.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def seed_names() -> list[str]:
+    return sorted(p.name for p in (SEEDS / "raw").glob("*.txt"))
+
+
+def test_seed_fixtures_present() -> None:
+    assert seed_names() == sorted(expected())
+
+
+@pytest.mark.parametrize("stoplist_from", ["guess", "english"])
+@pytest.mark.parametrize("name", seed_names())
+def test_seed_keep_lines_survive(name: str, stoplist_from: str) -> None:
+    blocks = parse((SEEDS / "raw" / name).read_text(encoding="utf-8"))
+    stoplist = guess_stoplist(blocks) if stoplist_from == "guess" else english()
+    verdicts = verdict_by_line(blocks, stoplist)
+    keep = expected()[name]["keep"]
+    # Every keep line is a line of the scrape, and none of them is dropped.
+    assert {line: verdicts.get(line, "missing") for line in keep} == dict.fromkeys(keep)
+
+
+def test_seed_comments_go_by_wide_gap() -> None:
+    name = "002_a8c0cc3bbc729ad7.txt"
+    blocks = parse((SEEDS / "raw" / name).read_text(encoding="utf-8"))
+    verdicts = verdict_by_line(blocks, guess_stoplist(blocks))
+    assert {verdicts[line] for line in expected()[name]["drop"]} == {WIDE_GAP}
+    # Its first line is body, not a title.
+    assert verdicts[blocks[0].text] is None
+
+
+def test_guess_stoplist_on_seed() -> None:
+    blocks = parse((SEEDS / "raw" / "000_afe2df786c992654.txt").read_text(encoding="utf-8"))
+    assert guess_stoplist(blocks) == english()
+    assert guess_stoplist([]) is None
+    assert guess_stoplist([Block("12 34 56 78", 0)]) is None
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+_VOCAB = [
+    "the", "of", "and", "to", "in", "a", "is", "that", "it", "was", "for", "on", "said", "with",
+    "he", "they", "council", "budget", "Mayor", "City", "News", "Sport", "2019", "10:45", "Home",
+    "vote", "money", "buses", "Share", "Comments", "year", "plan", "\u6771\u4eac", "\u2014", "|",
+]  # fmt: skip
+_END = st.sampled_from(["", ".", "!", "?", ":", "...", '."'])
+_PROSE = st.builds(
+    lambda words, end: " ".join(words) + end,
+    st.lists(st.sampled_from(_VOCAB), min_size=1, max_size=40),
+    _END,
+)
+_NOISE = st.text(min_size=1, max_size=60).map(str.strip)
+_TEXT = st.one_of(_PROSE, _PROSE, _NOISE).filter(bool)
+_BLOCKS = st.lists(st.builds(Block, _TEXT, st.integers(0, 4)), max_size=60)
+# The right list, none, and one that fits English text badly (it holds some English words).
+_STOPLIST = st.sampled_from([None, "English", "Russian"]).map(
+    lambda name: stoplist_of(name) if name else None
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_BLOCKS, _STOPLIST)
+def test_one_verdict_per_block_and_deterministic(
+    blocks: list[Block], stoplist: frozenset[str] | None
+) -> None:
+    verdicts = classify(blocks, stoplist)
+    assert len(verdicts) == len(blocks)
+    assert all(v is None or v in REASONS for v in verdicts)
+    assert classify(list(blocks), stoplist) == verdicts
+
+
+@settings(max_examples=150, deadline=None)
+@given(_BLOCKS, _STOPLIST)
+def test_idempotent(blocks: list[Block], stoplist: frozenset[str] | None) -> None:
+    survivors = [b for b, v in zip(blocks, classify(blocks, stoplist), strict=True) if v is None]
+    assert classify(survivors, stoplist) == [None] * len(survivors)
