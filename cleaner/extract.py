@@ -200,25 +200,22 @@ def is_heading_like(text: str) -> bool:
     return not text.endswith(".") or _title_case_share(words) >= 0.6
 
 
-def split_title(
-    blocks: Sequence[Block],
-) -> tuple[str | None, tuple[Block, ...], tuple[Removal, ...]]:
-    """Take the first block as the title when it is heading-like and more text follows.
+def find_title(blocks: Sequence[Block], candidates: Sequence[int]) -> tuple[int | None, set[int]]:
+    """The title line of a text scrape, and the lines that repeat it.
 
-    Later lines repeating the title (a page title followed by the same headline) are removed.
+    The title is the first candidate line when it is heading-like and another candidate follows;
+    later lines equal to it (a page title followed by the same headline) are repeats.
+
+    Args:
+        blocks: the lines of the scrape.
+        candidates: indices of the lines still in play (not removed by rules), in order.
     """
-    if len(blocks) < 2 or not is_heading_like(blocks[0].text):
-        return None, tuple(blocks), ()
-    title = blocks[0].text
+    if len(candidates) < 2 or not is_heading_like(blocks[candidates[0]].text):
+        return None, set()
+    first = candidates[0]
+    title = blocks[first].text
     variants = {title.casefold(), _strip_site_suffix(title).casefold()}
-    rest: list[Block] = []
-    removals: list[Removal] = []
-    for b in blocks[1:]:
-        if b.text.casefold() in variants:
-            removals.append(Removal(b.text, "text:repeated_title", "the title, repeated"))
-        else:
-            rest.append(b)
-    return title, tuple(rest), tuple(removals)
+    return first, {i for i in candidates[1:] if blocks[i].text.casefold() in variants}
 
 
 def _strip_site_suffix(title: str) -> str:

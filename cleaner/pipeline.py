@@ -12,17 +12,23 @@ from typing import ClassVar, Protocol
 from cleaner import boilerplate
 from cleaner.extract import (
     extract_html,
+    find_title,
     parse_html,
     split_blocks,
-    split_title,
     take_source_lines,
     url_from_html,
 )
 from cleaner.inputs.encoding import decode_raw
 from cleaner.inputs.sniff import SNIFF_BYTES, sniff
 from cleaner.language import LanguageFilter
-from cleaner.model import Doc, RawDoc, Reject, RejectReason, Removal, make_id
-from cleaner.ruleset import RuleSet, apply_html_rules, apply_text_rules, trafilatura_options
+from cleaner.model import Block, Doc, RawDoc, Reject, RejectReason, Removal, make_id
+from cleaner.ruleset import (
+    RuleSet,
+    apply_html_rules,
+    apply_text_rules,
+    text_rule_verdicts,
+    trafilatura_options,
+)
 
 
 class Step(Protocol):
@@ -100,34 +106,53 @@ class ExtractHtml:
 
 @dataclass(frozen=True, slots=True)
 class TextRules:
-    """The text directives of every applicable rule file, on lines or extracted paragraphs."""
+    """The text directives of every applicable rule file, on paragraphs extracted from HTML."""
 
     name: ClassVar[str] = "text_rules"
     rules: RuleSet
 
     def apply(self, doc: Doc) -> Doc | Reject:
+        if doc.kind != "html":
+            return doc
         files = [self.rules.by_name(n) for n in doc.sites]
         kept, removed = apply_text_rules(files, doc.blocks)
         return replace(doc, blocks=kept, removals=doc.removals + removed)
 
 
 @dataclass(frozen=True, slots=True)
-class TextStructure:
-    """For text scrapes: the title line, then what the page structure says is not article."""
+class TextScrape:
+    """For text scrapes: text rules, the title line, and what the page structure says.
+
+    The structural classifier judges every line as scraped, those the rules remove and the
+    title included: a menu label a rule removes still tells the classifier it is in a menu.
+    """
 
     name: ClassVar[str] = "structure"
+    rules: RuleSet
 
     def apply(self, doc: Doc) -> Doc | Reject:
         if doc.kind != "text":
             return doc
-        title, blocks, removals = split_title(doc.blocks)
-        stops = boilerplate.guess_stoplist(blocks)
-        verdicts = boilerplate.classify(blocks, stops)
-        kept = tuple(b for b, v in zip(blocks, verdicts, strict=True) if v is None)
-        dropped = tuple(Removal(b.text, f"structure:{v}", boilerplate.REASONS.get(v, v))
-                        for b, v in zip(blocks, verdicts, strict=True) if v is not None)
-        return replace(doc, title=title or doc.title, blocks=kept,
-                       removals=doc.removals + removals + dropped)
+        lines = doc.blocks
+        by_rule = text_rule_verdicts([self.rules.by_name(n) for n in doc.sites], lines)
+        title_at, repeats = find_title(lines, [i for i in range(len(lines)) if i not in by_rule])
+        verdicts = boilerplate.classify(lines, boilerplate.guess_stoplist(lines))
+        kept: list[Block] = []
+        removals: list[Removal] = []
+        for i, line in enumerate(lines):
+            if i == title_at:
+                continue
+            if i in by_rule:
+                removals.append(Removal(line.text, by_rule[i].rule, by_rule[i].reason))
+            elif i in repeats:
+                removals.append(Removal(line.text, "text:repeated_title", "the title, repeated"))
+            elif (v := verdicts[i]) is not None:
+                removals.append(Removal(line.text, f"structure:{v}", boilerplate.REASONS[v]))
+            else:
+                kept.append(line)
+        title = lines[title_at].text if title_at is not None else doc.title
+        return replace(doc, title=title, blocks=tuple(kept),
+                       removals=doc.removals + tuple(removals))
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +173,7 @@ class Finish:
 
 def build_steps(rules: RuleSet, lang: str | None) -> tuple[Step, ...]:
     """The steps of ``cleaner clean``, in order."""
-    return (Parse(), SelectRules(rules), ExtractHtml(rules), TextRules(rules), TextStructure(),
+    return (Parse(), SelectRules(rules), ExtractHtml(rules), TextRules(rules), TextScrape(rules),
             LanguageFilter(expected=lang), Finish())
 
 

@@ -515,10 +515,8 @@ def load_rules(dirs: Sequence[Path] = ()) -> RuleSet:
 # --- applying -----------------------------------------------------------------------------------
 
 
-def apply_text_rules(
-    files: Sequence[RuleFile], blocks: Sequence[Block]
-) -> tuple[tuple[Block, ...], tuple[Removal, ...]]:
-    """Apply every text directive of ``files``; each removed block is attributed once."""
+def text_rule_verdicts(files: Sequence[RuleFile], blocks: Sequence[Block]) -> dict[int, TextRule]:
+    """Which blocks the text directives of ``files`` remove, each attributed to one rule."""
     removed: dict[int, TextRule] = {}
     for cls in TEXT_RULE_TYPES:  # truncations first: what they cut needs no other rule
         for f in files:
@@ -526,6 +524,14 @@ def apply_text_rules(
                 if isinstance(rule, cls):
                     for i in rule.apply(blocks):
                         removed.setdefault(i, rule)
+    return removed
+
+
+def apply_text_rules(
+    files: Sequence[RuleFile], blocks: Sequence[Block]
+) -> tuple[tuple[Block, ...], tuple[Removal, ...]]:
+    """Apply every text directive of ``files``: the blocks kept, and the removals."""
+    removed = text_rule_verdicts(files, blocks)
     kept = tuple(b for i, b in enumerate(blocks) if i not in removed)
     removals = tuple(Removal(blocks[i].text, r.rule, r.reason) for i, r in sorted(removed.items()))
     return kept, removals

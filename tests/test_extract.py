@@ -4,10 +4,10 @@ import pytest
 
 from cleaner.extract import (
     extract_html,
+    find_title,
     is_heading_like,
     parse_html,
     split_blocks,
-    split_title,
     take_source_lines,
     url_from_html,
 )
@@ -64,18 +64,21 @@ def test_is_heading_like(line, expected):
     assert is_heading_like(line) is expected
 
 
-def test_split_title_takes_heading_and_drops_its_repeat():
+def test_find_title_takes_heading_and_finds_its_repeat():
     blocks = (Block("Harbour flood hits town | Daily Post"), Block("Harbour flood hits town"),
               Block("Heavy rain flooded streets on Tuesday, officials said."))
-    title, rest, removed = split_title(blocks)
-    assert title == "Harbour flood hits town | Daily Post"
-    assert [b.text for b in rest] == ["Heavy rain flooded streets on Tuesday, officials said."]
-    assert removed[0].rule == "text:repeated_title"
+    assert find_title(blocks, [0, 1, 2]) == (0, {1})
 
 
-def test_split_title_leaves_a_body_first_line():
+def test_find_title_skips_lines_rules_removed():
+    blocks = (Block("Monday, November 10, 2025"), Block("Council approves new bridge"),
+              Block("The city council voted on Monday to approve a new bridge."))
+    assert find_title(blocks, [1, 2]) == (1, set())
+
+
+def test_find_title_leaves_a_body_first_line():
     blocks = (Block("Washington (AFP) \u2013 " + "word " * 40), Block("More."))
-    assert split_title(blocks) == (None, blocks, ())
+    assert find_title(blocks, [0, 1]) == (None, set())
 
 
 def test_html_extraction_metadata_and_left_out_text():
