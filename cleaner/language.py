@@ -40,7 +40,7 @@ _STOPLIST_NAMES = {
     "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese",
 }
 
-DOC_SAMPLE_CHARS = 1500
+DOC_SAMPLE_CHARS = 1000
 MIN_DOC_LETTERS = 20
 MIN_OTHER_SCRIPT_LETTERS = 20
 MIN_OTHER_SCRIPT_WORDS = 4

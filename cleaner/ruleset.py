@@ -516,10 +516,14 @@ def load_rules(dirs: Sequence[Path] = ()) -> RuleSet:
 
 
 def text_rule_verdicts(files: Sequence[RuleFile], blocks: Sequence[Block]) -> dict[int, TextRule]:
-    """Which blocks the text directives of ``files`` remove, each attributed to one rule."""
+    """Which blocks the text directives of ``files`` remove, each attributed to one rule.
+
+    Truncations go first (what they cut needs no other rule); within a kind of directive the
+    most specific file (the last) gets the credit, as it says more about the line than a default.
+    """
     removed: dict[int, TextRule] = {}
-    for cls in TEXT_RULE_TYPES:  # truncations first: what they cut needs no other rule
-        for f in files:
+    for cls in TEXT_RULE_TYPES:
+        for f in reversed(files):
             for rule in f.text:
                 if isinstance(rule, cls):
                     for i in rule.apply(blocks):

@@ -245,3 +245,54 @@ def test_progress_line_when_asked(tmp_path, capsys):
 def test_no_progress_line_when_not_a_terminal(tmp_path, capsys):
     _, _, err = run(["clean", str(SEEDS / "raw"), "-o", str(tmp_path / "o.jsonl")], capsys)
     assert "\r" not in err
+
+
+ARTICLE_HTML = """<!doctype html><html><head><title>Bridge approved</title>
+<meta name="author" content="Jane Roe"></head><body><nav><a href="/">Home</a></nav><article>
+<p>The city council voted on Monday to approve a new bridge over the river after two years of
+debate, ending one of the longest planning disputes the town has seen.</p>
+<p>Construction will start in spring and take three years, the council said in a statement,
+and the old ferry will run until the bridge opens to traffic.</p>
+<p>Follow us on Telegram for breaking news</p></article></body></html>"""
+
+
+def test_jsonl_export_with_custom_keys(tmp_path, capsys):
+    export = tmp_path / "export.jsonl"
+    lines = [{"link": "https://news.example/bridge", "body": ARTICLE_HTML},
+             {"link": "https://news.example/empty", "body": ""}]
+    export.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    code, out, err = run(["clean", str(export), "--url-key", "link", "--html-key", "body"], capsys)
+    assert code == 0
+    rec = json.loads(out)
+    assert rec["url"] == "https://news.example/bridge"
+    assert rec["source"] == {"path": str(export), "line": 1, "offset": None}
+    assert rec["author"] == "Jane Roe"
+    assert "The city council voted" in rec["text"]
+    assert "Telegram" not in rec["text"]
+    assert "export.jsonl:2: rejected (empty_input)" in err
+
+
+def test_warc_from_a_crawler(tmp_path, capsys):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "crawl.warc.gz"
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                                protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(
+            "https://news.example/bridge", "response",
+            payload=io.BytesIO(ARTICLE_HTML.encode()), http_headers=http))
+        img = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(
+            "https://news.example/logo.png", "response", payload=io.BytesIO(b"\x89PNG"),
+            http_headers=img))
+    code, out, err = run(["clean", str(path)], capsys)
+    assert code == 0
+    rec = json.loads(out)
+    assert rec["url"] == "https://news.example/bridge"
+    assert rec["source"]["path"] == str(path)
+    assert rec["source"]["offset"] == 0
+    assert "Construction will start in spring" in rec["text"]
+    assert "rejected (not_html)" in err

@@ -196,6 +196,14 @@ def test_each_removed_block_is_attributed_once():
     assert [r.rule.split(":")[1] for r in removed] == ["truncate_at.cut", "truncate_at.cut"]
 
 
+def test_site_rule_gets_the_credit_over_the_default():
+    default = parse_rule_file(('[[drop_line]]\nname = "ad"\npattern = "^Ad$"\n' + MINIMAL_TEST)
+                              .encode(), "_default", "rules/_default.toml")
+    site = rule('[match]\nhosts = ["a.com"]\n[[drop_line]]\nname = "ad"\npattern = "^Ad$"\n')
+    _, removed = apply_text_rules([default, site], blocks("Ad", "Body."))
+    assert [r.rule for r in removed] == ["rules/site.toml:drop_line.ad"]
+
+
 def test_html_rules_remove_elements_and_record_them():
     f = rule('[match]\nhosts = ["a.com"]\n[html]\nremove_css = [".share"]\n'
              'remove_xpath = ["//aside"]\nbody_css = ["article"]\n')
