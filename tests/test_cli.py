@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from cleaner import cli, pipeline
+from cleaner.archive.jsonl import read_jsonl
 from conftest import FIXTURES
 
 SEEDS = FIXTURES / "seeds"
@@ -108,10 +109,12 @@ def test_no_output_option_writes_stdout(capsys):
     assert rec["site"] == "ndtv.com"
 
 
-def test_gzip_output(tmp_path, capsys):
-    out = tmp_path / "c.jsonl.gz"
-    assert run(["clean", str(SEEDS / "raw"), "-o", str(out), "-q"], capsys)[0] == 0
-    assert len(gzip.decompress(out.read_bytes()).splitlines()) == 5
+def test_gzip_output_reads_back_the_same(tmp_path, capsys):
+    gz, plain = tmp_path / "c.jsonl.gz", tmp_path / "c.jsonl"
+    for out in (gz, plain):
+        assert run(["clean", str(SEEDS / "raw"), "-o", str(out), "-q"], capsys)[0] == 0
+    assert gzip.decompress(gz.read_bytes()) == plain.read_bytes()
+    assert list(read_jsonl(gz)) == list(read_jsonl(plain)) == records(plain)
 
 
 def test_bad_inputs_are_counted_and_the_run_goes_on(tmp_path, capsys):
