@@ -7,6 +7,7 @@ not be written, 2 usage or configuration error, 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -16,7 +17,14 @@ from typing import TextIO
 
 from cleaner import TOOL
 from cleaner.archive.jsonl import JsonlSink, explain_lines, reject_line, to_record
-from cleaner.config import DEFAULT_MAX_BYTES, Config, ConfigError, InputConfig
+from cleaner.archive.warc import WarcSettings, WarcSink, stable_ids
+from cleaner.config import (
+    DEFAULT_MAX_BYTES,
+    Config,
+    ConfigError,
+    InputConfig,
+    fixed_time_from_env,
+)
 from cleaner.inputs import check_url_option, iter_inputs
 from cleaner.inputs.manifest import load_manifest
 from cleaner.model import Doc, Reject
@@ -63,8 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
                            formatter_class=argparse.RawDescriptionHelpFormatter)
     clean.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory or -")
     out = clean.add_argument_group("output")
-    out.add_argument("-o", "--output", metavar="FILE",
-                     help="write records here (.jsonl or .jsonl.gz; - or none: stdout)")
+    out.add_argument("-o", "--output", metavar="FILE", action="append",
+                     help="write records here: .jsonl/.jsonl.gz, or a .warc.gz/.warc archive "
+                     "(raw capture, clean text and metadata, with a .cdxj index beside it); "
+                     "give -o twice for both; - or none: JSONL on stdout")
+    out.add_argument("--warc-max-size", metavar="SIZE", type=parse_size,
+                     help="start a new numbered WARC file (corpus-00001.warc.gz, ...) at this "
+                     "size, e.g. 1G or 500M")
     out.add_argument("--explain", metavar="FILE",
                      help="write one JSON line per removed fragment: id, text, rule, reason")
     out.add_argument("--rejects", metavar="FILE",
@@ -93,13 +106,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_SIZE = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def parse_size(text: str) -> int:
+    """``500M`` -> bytes; argparse turns the ValueError into a usage error."""
+    number, unit = text[:-1] if text[-1:].upper() in "KMG" else text, text[-1:].upper()
+    size = int(float(number) * _SIZE.get(unit if unit in "KMG" else "", 1))
+    if size <= 0:
+        raise ValueError(text)
+    return size
+
+
+def split_outputs(outputs: list[str] | None) -> tuple[str | None, Path | None]:
+    """The JSONL output (a path or ``-``) and the WARC output among the ``-o`` values."""
+    jsonl: str | None = None
+    warc: Path | None = None
+    for value in outputs or []:
+        name = value.lower()
+        if name.endswith((".warc", ".warc.gz")):
+            if warc:
+                raise ConfigError("-o: give at most one WARC output")
+            warc = Path(value)
+        elif name.endswith((".jsonl", ".jsonl.gz")) or value == "-":
+            if jsonl:
+                raise ConfigError("-o: give at most one JSONL output")
+            jsonl = value
+        else:
+            raise ConfigError(f"-o {value}: unknown output kind; use .jsonl, .jsonl.gz, "
+                              ".warc.gz or .warc")
+    return jsonl, warc
+
+
 def config_from_args(args: argparse.Namespace) -> Config:
     """Turn parsed arguments into a Config at once; raises ConfigError."""
     if args.max_bytes <= 0:
         raise ConfigError("--max-bytes must be positive")
     manifest = load_manifest(Path(args.manifest)) if args.manifest else {}
-    out = None if args.output in (None, "-") else Path(args.output)
-    for p in (out, args.explain and Path(args.explain), args.rejects and Path(args.rejects)):
+    jsonl, warc = split_outputs(args.output)
+    out = Path(jsonl) if jsonl and jsonl != "-" else None
+    if args.warc_max_size and not warc:
+        raise ConfigError("--warc-max-size needs a WARC output (-o corpus.warc.gz)")
+    for p in (out, warc, args.explain and Path(args.explain),
+              args.rejects and Path(args.rejects)):
         if p and not p.parent.is_dir():
             raise ConfigError(f"{p}: the directory {p.parent} does not exist")
     cfg = Config(
@@ -107,6 +156,10 @@ def config_from_args(args: argparse.Namespace) -> Config:
                            url_key=args.url_key, html_key=args.html_key,
                            text_key=args.text_key, max_bytes=args.max_bytes),
         output=out,
+        stdout=jsonl == "-" or (jsonl is None and warc is None),
+        warc=warc,
+        warc_max_size=args.warc_max_size,
+        fixed_time=fixed_time_from_env(),
         explain=Path(args.explain) if args.explain else None,
         rejects=Path(args.rejects) if args.rejects else None,
         rules_dirs=tuple(Path(d) for d in args.rules or ()),
@@ -166,13 +219,29 @@ class Reporter:
                 print(f"  {n:>7}  {rule}", file=w)
 
 
+def warc_settings(cfg: Config, rules: RuleSet) -> WarcSettings:
+    """The archive's warcinfo, clock and record ids for this run."""
+    assert cfg.warc is not None
+    options = {"lang": cfg.lang, "keep_duplicates": cfg.keep_duplicates,
+               "rules_dirs": [str(d) for d in cfg.rules_dirs] or "bundled"}
+    info = {"software": TOOL, "rules": rules.version,
+            "rules-files": " ".join(f.label for f in rules.files),
+            "options": json.dumps(options, sort_keys=True)}
+    fixed = cfg.fixed_time
+    if fixed is None:
+        return WarcSettings(cfg.warc, info, cfg.warc_max_size)
+    return WarcSettings(cfg.warc, info, cfg.warc_max_size, clock=lambda: fixed,
+                        ids=stable_ids(fixed.isoformat()))
+
+
 def cmd_clean(cfg: Config, reporter: Reporter) -> int:
     """Run ``cleaner clean``; returns the exit code."""
     rules = load_rules(cfg.rules_dirs)
     steps = build_steps(rules, cfg.lang)
     summary = Summary()
     with ExitStack() as stack:
-        out = stack.enter_context(JsonlSink(cfg.output))
+        out = stack.enter_context(JsonlSink(cfg.output)) if cfg.output or cfg.stdout else None
+        warc = stack.enter_context(WarcSink(warc_settings(cfg, rules))) if cfg.warc else None
         explain = stack.enter_context(JsonlSink(cfg.explain)) if cfg.explain else None
         rejects = stack.enter_context(JsonlSink(cfg.rejects)) if cfg.rejects else None
         for result in run(iter_inputs(cfg.inputs), steps, summary, cfg.keep_duplicates):
@@ -183,8 +252,12 @@ def cmd_clean(cfg: Config, reporter: Reporter) -> int:
             if isinstance(result, Reject):
                 if rejects:
                     rejects.write(reject_line(result))
-            else:
-                out.write(to_record(result, rules.version))
+                continue
+            record = to_record(result, rules.version)
+            if out:
+                out.write(record)
+            if warc:
+                warc.write(result, record)
     reporter.summary(summary, rules)
     return EXIT_FAILED if summary.failed else EXIT_OK
 

@@ -5,7 +5,9 @@ This is the only module that reads the environment or configuration files.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -13,6 +15,17 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 class ConfigError(Exception):
     """A fatal problem with the configuration (bad rule file, bad manifest, bad option)."""
+
+
+def fixed_time_from_env() -> datetime | None:
+    """The reproducible-builds clock, ``SOURCE_DATE_EPOCH`` (seconds since 1970), if set."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(int(value), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise ConfigError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +66,12 @@ class Config:
 
     Attributes:
         inputs: how to find and read inputs.
-        output: JSONL output path (``.jsonl`` or ``.jsonl.gz``); ``None`` writes to stdout.
+        output: JSONL output path (``.jsonl`` or ``.jsonl.gz``).
+        stdout: write JSONL to stdout (``-o -``, or no output given at all).
+        warc: WARC output path (``.warc.gz`` or ``.warc``).
+        warc_max_size: roll over to numbered WARC files at this size in bytes.
+        fixed_time: the clock of a reproducible run (``SOURCE_DATE_EPOCH``): WARC dates and
+            record ids are then the same on every run.
         explain: where to write one JSON line per removed fragment.
         rejects: where to write one JSON line per rejected or failed input.
         rules_dirs: directories of rule files, in order; later files override nothing, all apply.
@@ -64,6 +82,10 @@ class Config:
 
     inputs: InputConfig
     output: Path | None = None
+    stdout: bool = False
+    warc: Path | None = None
+    warc_max_size: int | None = None
+    fixed_time: datetime | None = None
     explain: Path | None = None
     rejects: Path | None = None
     rules_dirs: tuple[Path, ...] = ()

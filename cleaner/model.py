@@ -77,6 +77,9 @@ class RawDoc:
         charset: charset declared outside the content (HTTP header, container).
         meta: extra fields from a manifest (``date``, ``site``).
         http_headers: the HTTP response head, for captures read from WARC ``response`` records.
+        warc_record: the original WARC record, uncompressed, byte for byte (WARC input only),
+            so that an output archive keeps the crawler's own record.
+        captured: when the capture was made (ISO 8601), when the input says so (WARC-Date).
     """
 
     data: bytes
@@ -87,6 +90,8 @@ class RawDoc:
     charset: str | None = None
     meta: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     http_headers: bytes | None = None
+    warc_record: bytes | None = None
+    captured: str | None = None
 
     @property
     def digest(self) -> str:

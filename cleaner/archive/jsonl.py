@@ -5,15 +5,14 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, cast
 
 from cleaner import TOOL
+from cleaner.archive.atomic import open_temp
 from cleaner.model import Doc, Reject, Source
 
 RECORD_KEYS = ("id", "url", "title", "text", "lang", "site", "published", "author", "source",
@@ -79,10 +78,7 @@ class JsonlSink:
         if self.path is None:
             self._fh = sys.stdout
             return self
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
-                                   dir=self.path.parent)
-        self._tmp = Path(tmp)
-        self._file = os.fdopen(fd, "wb")
+        self._file, self._tmp = open_temp(self.path)
         stream: IO[bytes] = self._file
         if self.path.name.endswith(".gz"):
             # mtime=0 and no file name in the header: the same records give the same bytes.

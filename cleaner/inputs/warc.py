@@ -22,6 +22,7 @@ _CHUNK = 64 * 1024
 _DOCUMENT_TYPES = ("response", "resource")
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _TEXT_TYPES = frozenset({"text/plain"})
+_CONTENT_LENGTH = re.compile(rb"(?im)^content-length:[ \t]*(\d+)")
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
 # warcio has no single error type for a damaged archive: besides its own two, a record cut
 # inside its headers surfaces as AttributeError, and bad numbers or bytes as ValueError.
@@ -59,7 +60,12 @@ def read_warc(fh: BinaryIO, path: str, cfg: InputConfig) -> Iterator[RawDoc | Re
             if _cut_short(record):
                 yield _truncated(source, "the archive ends inside this record")
                 return
-            if item is not None:
+            if isinstance(item, RawDoc):
+                iterator.read_to_end(record)
+                original = _original_record(fh, source.offset or 0, iterator.get_record_length())
+                yield replace(item, source=source, warc_record=original,
+                              captured=record.rec_headers.get_header("WARC-Date"))
+            elif item is not None:
                 yield replace(item, source=source)
     except _DAMAGE as exc:
         yield _truncated(Source(path, offset=int(iterator.offset)), f"damaged record: {exc}")
@@ -67,6 +73,27 @@ def read_warc(fh: BinaryIO, path: str, cfg: InputConfig) -> Iterator[RawDoc | Re
     end = fh.seek(0, io.SEEK_END)
     if iterator.offset < end:
         yield _truncated(Source(path, offset=int(iterator.offset)), "the archive ends early")
+
+
+def _original_record(fh: BinaryIO, offset: int, length: int) -> bytes:
+    """The record's bytes as stored (decompressed when the archive is gzipped per record).
+
+    The iterator reads ``fh`` sequentially through its own buffer, so the position is restored.
+    """
+    here = fh.tell()
+    try:
+        fh.seek(offset)
+        member = fh.read(length)
+    finally:
+        fh.seek(here)
+    if member[:2] == b"\x1f\x8b":
+        member = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(member)
+    # Rebuilt from its own Content-Length: an uncompressed archive's record length may or may
+    # not take in the two CRLFs that close the record.
+    head, _, rest = member.partition(b"\r\n\r\n")
+    found = _CONTENT_LENGTH.search(head)
+    size = int(found.group(1)) if found else len(rest)
+    return head + b"\r\n\r\n" + rest[:size] + b"\r\n\r\n"
 
 
 def _truncated(source: Source, what: str) -> Reject:

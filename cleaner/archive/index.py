@@ -1,0 +1,105 @@
+"""CDXJ index of our archives: one line per record, sorted, readable by pywb.
+
+Each line is ``<key> <14-digit timestamp> <json>``, with the fields pywb writes (``url``,
+``mime``, ``status`` for responses, ``digest``, ``length``, ``offset``, ``filename``) plus ours:
+``id`` (the document id) and ``record`` (``raw``, ``text`` or ``meta``).
+
+The raw capture is keyed by its URL (SURT form, as pywb keys it), so replay of the URL is the
+raw capture. The clean text and the metadata are keyed ``urn:text:<url>`` and ``urn:meta:<url>``
+(Webrecorder's convention for extracted text): their WARC records keep the page URL as
+``WARC-Target-URI``, but in the index they never compete with the page for its URL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+_WWW = re.compile(r"^www\d*\.")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+TEXT_PREFIX = "urn:text:"
+META_PREFIX = "urn:meta:"
+
+
+def surt(url: str) -> str:
+    """The index key of a URL as pywb computes it for http(s); other URIs are kept as they are.
+
+    ``https://www.Example.com:443/A/b?z=1&a=2#x`` -> ``com,example)/a/b?a=2&z=1``.
+    """
+    if not url.lower().startswith(("http://", "https://")):
+        return url
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    host = _WWW.sub("", (parts.hostname or "").lower().strip("."))
+    key = ",".join(reversed(host.split(".")))
+    if port and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        key += f":{port}"
+    key += ")" + (parts.path or "/").lower()
+    if parts.query:
+        key += "?" + "&".join(sorted(parts.query.lower().split("&")))
+    return key
+
+
+def timestamp14(warc_date: str) -> str:
+    """``2025-11-10T08:30:00Z`` -> ``20251110083000``."""
+    return re.sub(r"\D", "", warc_date)[:14].ljust(14, "0")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One index line."""
+
+    key: str
+    timestamp: str
+    fields: dict[str, Any]
+
+    def line(self) -> str:
+        return f"{self.key} {self.timestamp} {json.dumps(self.fields, ensure_ascii=False)}"
+
+    @classmethod
+    def parse(cls, line: str) -> Entry:
+        key, ts, rest = line.rstrip("\n").split(" ", 2)
+        return cls(key, ts, json.loads(rest))
+
+
+def key_for(role: str, uri: str) -> str:
+    """Index key of a record: raw captures by URL, clean text and metadata under ``urn:``."""
+    if role == "text":
+        return TEXT_PREFIX + uri
+    if role == "meta":
+        return META_PREFIX + uri
+    return surt(uri)
+
+
+def write_index(path: Path, entries: Iterable[Entry]) -> None:
+    """Write entries sorted by key and timestamp, as CDXJ readers expect."""
+    lines = sorted(e.line() for e in entries)
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
+def read_index(path: Path) -> Iterator[Entry]:
+    """Entries of a CDXJ file."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip() and not line.startswith("!"):
+                yield Entry.parse(line)
+
+
+def index_path(archive: Path) -> Path:
+    """Where an archive's index lives: beside it, ``.cdxj`` appended."""
+    return archive.with_name(archive.name + ".cdxj")
+
+
+def lookup(entries: Iterable[Entry], target: str) -> list[Entry]:
+    """Entries for a document id, or for a URL (its raw capture, text and metadata)."""
+    keys = {surt(target), TEXT_PREFIX + target, META_PREFIX + target}
+    return [e for e in entries if e.fields.get("id") == target or e.key in keys]
+
