@@ -15,7 +15,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TextIO
 
-from cleaner import TOOL
+from cleaner import TOOL, replaycli
 from cleaner.archive.jsonl import JsonlSink, explain_lines, reject_line, to_record
 from cleaner.archive.warc import WarcSettings, WarcSink, stable_ids
 from cleaner.config import (
@@ -24,6 +24,7 @@ from cleaner.config import (
     ConfigError,
     InputConfig,
     fixed_time_from_env,
+    split_outputs,
 )
 from cleaner.inputs import check_url_option, iter_inputs
 from cleaner.inputs.manifest import load_manifest
@@ -103,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="expected language (ISO 639-1, e.g. en); others are rejected")
     how.add_argument("--keep-duplicates", action="store_true",
                      help="keep documents whose clean text was already seen in this run")
+    replaycli.add_parser(sub)
     return parser
 
 
@@ -116,26 +118,6 @@ def parse_size(text: str) -> int:
     if size <= 0:
         raise ValueError(text)
     return size
-
-
-def split_outputs(outputs: list[str] | None) -> tuple[str | None, Path | None]:
-    """The JSONL output (a path or ``-``) and the WARC output among the ``-o`` values."""
-    jsonl: str | None = None
-    warc: Path | None = None
-    for value in outputs or []:
-        name = value.lower()
-        if name.endswith((".warc", ".warc.gz")):
-            if warc:
-                raise ConfigError("-o: give at most one WARC output")
-            warc = Path(value)
-        elif name.endswith((".jsonl", ".jsonl.gz")) or value == "-":
-            if jsonl:
-                raise ConfigError("-o: give at most one JSONL output")
-            jsonl = value
-        else:
-            raise ConfigError(f"-o {value}: unknown output kind; use .jsonl, .jsonl.gz, "
-                              ".warc.gz or .warc")
-    return jsonl, warc
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
@@ -267,6 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "replay":
+            return replaycli.run(args)
         cfg = config_from_args(args)
         reporter = Reporter(sys.stderr, args.quiet, cfg.progress)
         return cmd_clean(cfg, reporter)

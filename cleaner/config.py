@@ -92,3 +92,23 @@ class Config:
     lang: str | None = None
     keep_duplicates: bool = False
     progress: bool = False
+
+
+def split_outputs(outputs: list[str] | None) -> tuple[str | None, Path | None]:
+    """The JSONL output (a path or ``-``) and the WARC output among the ``-o`` values."""
+    jsonl: str | None = None
+    warc: Path | None = None
+    for value in outputs or []:
+        name = value.lower()
+        if name.endswith((".warc", ".warc.gz")):
+            if warc:
+                raise ConfigError("-o: give at most one WARC output")
+            warc = Path(value)
+        elif name.endswith((".jsonl", ".jsonl.gz")) or value == "-":
+            if jsonl:
+                raise ConfigError("-o: give at most one JSONL output")
+            jsonl = value
+        else:
+            raise ConfigError(f"-o {value}: unknown output kind; use .jsonl, .jsonl.gz, "
+                              ".warc.gz or .warc")
+    return jsonl, warc

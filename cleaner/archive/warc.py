@@ -141,7 +141,7 @@ class WarcSink:
                 "WARC-Identified-Content-Language": doc.lang}),
         ), {"lang": doc.lang} if doc.lang else {})
         meta = {"id": doc.id, "record": {k: v for k, v in record.items() if k != "text"},
-                "raw_record_id": raw_id, "text_record_id": text_id,
+                "input": _input_facts(doc), "raw_record_id": raw_id, "text_record_id": text_id,
                 "removed": [{"rule": r.rule, "reason": r.reason, "text": r.text}
                             for r in doc.removals]}
         self._write(part, doc, "meta", part.writer.create_warc_record(
@@ -231,6 +231,13 @@ class WarcSink:
             part.tmp.replace(part.final)
             write_index(index_path(part.final), part.entries)
             self.paths.append(part.final)
+
+
+def _input_facts(doc: Doc) -> dict[str, Any]:
+    """How the input was given, beyond its bytes: enough to clean the raw capture again."""
+    raw = doc.raw
+    return {"kind": raw.kind, "url": raw.url, "url_from": raw.url_from, "charset": raw.charset,
+            "meta": dict(raw.meta), "captured": raw.captured}
 
 
 def _headers(record_id: str, date: str, extra: dict[str, str | None]) -> dict[str, str]:

@@ -26,7 +26,7 @@ _CONTENT_LENGTH = re.compile(rb"(?im)^content-length:[ \t]*(\d+)")
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
 # warcio has no single error type for a damaged archive: besides its own two, a record cut
 # inside its headers surfaces as AttributeError, and bad numbers or bytes as ValueError.
-_DAMAGE = (
+DAMAGE = (
     ArchiveLoadFailed,
     StatusAndHeadersParserException,
     AttributeError,
@@ -55,10 +55,10 @@ def read_warc(fh: BinaryIO, path: str, cfg: InputConfig) -> Iterator[RawDoc | Re
     iterator = ArchiveIterator(fh)
     try:
         for record in iterator:
-            item = _convert(record, cfg)
+            item = convert(record, cfg)
             source = Source(path, offset=int(iterator.get_record_offset()))
-            if _cut_short(record):
-                yield _truncated(source, "the archive ends inside this record")
+            if cut_short(record):
+                yield truncated(source, "the archive ends inside this record")
                 return
             if isinstance(item, RawDoc):
                 iterator.read_to_end(record)
@@ -67,12 +67,12 @@ def read_warc(fh: BinaryIO, path: str, cfg: InputConfig) -> Iterator[RawDoc | Re
                               captured=record.rec_headers.get_header("WARC-Date"))
             elif item is not None:
                 yield replace(item, source=source)
-    except _DAMAGE as exc:
-        yield _truncated(Source(path, offset=int(iterator.offset)), f"damaged record: {exc}")
+    except DAMAGE as exc:
+        yield truncated(Source(path, offset=int(iterator.offset)), f"damaged record: {exc}")
         return
     end = fh.seek(0, io.SEEK_END)
     if iterator.offset < end:
-        yield _truncated(Source(path, offset=int(iterator.offset)), "the archive ends early")
+        yield truncated(Source(path, offset=int(iterator.offset)), "the archive ends early")
 
 
 def _original_record(fh: BinaryIO, offset: int, length: int) -> bytes:
@@ -96,7 +96,7 @@ def _original_record(fh: BinaryIO, offset: int, length: int) -> bytes:
     return head + b"\r\n\r\n" + rest[:size] + b"\r\n\r\n"
 
 
-def _truncated(source: Source, what: str) -> Reject:
+def truncated(source: Source, what: str) -> Reject:
     return Reject(
         RejectReason.TRUNCATED,
         f"WARC cut short or corrupt at offset {source.offset}: {what}; the records before it "
@@ -106,7 +106,7 @@ def _truncated(source: Source, what: str) -> Reject:
     )
 
 
-def _cut_short(record: Any) -> bool:
+def cut_short(record: Any) -> bool:
     """True if the record has no valid Content-Length or its block ended before it.
 
     Call it after the record has been read to its end. warcio reads a missing or empty
@@ -118,7 +118,7 @@ def _cut_short(record: Any) -> bool:
     return bool(getattr(record.raw_stream, "limit", 0) > 0)
 
 
-def _convert(record: Any, cfg: InputConfig) -> RawDoc | Reject | None:
+def convert(record: Any, cfg: InputConfig) -> RawDoc | Reject | None:
     """The document or reject for one record, with a placeholder source; None to skip it."""
     rec_type: str = record.rec_type
     url: str | None = record.rec_headers.get_header("WARC-Target-URI") or None

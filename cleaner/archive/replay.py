@@ -1,0 +1,152 @@
+"""Read our archives back: documents, their raw captures, clean text and metadata.
+
+An archive holds per document a raw capture, a ``conversion`` record and a ``metadata`` record
+that names the two others (see :mod:`cleaner.archive.warc`). Reading is sequential, or by random
+access through the CDXJ index beside the archive when one is there.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+
+from cleaner.archive.index import Entry, index_path, lookup, read_index
+from cleaner.archive.jsonl import RECORD_KEYS
+from cleaner.inputs.warc import DAMAGE, cut_short, truncated
+from cleaner.model import Kind, RawDoc, Reject, Source
+
+
+@dataclass(frozen=True, slots=True)
+class RawCapture:
+    """A raw capture as archived: its payload (as scraped), HTTP head and record type."""
+
+    record_type: str
+    payload: bytes
+    http_headers: bytes | None
+    content_type: str
+    date: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedDoc:
+    """One document read back from an archive."""
+
+    meta: dict[str, Any]
+    text: str
+    raw: RawCapture | None
+    archive: str
+    offset: int
+
+    @property
+    def id(self) -> str:
+        return str(self.meta["id"])
+
+    @property
+    def record(self) -> dict[str, Any]:
+        """The JSONL record ``cleaner clean`` wrote for this document, key for key."""
+        stored = self.meta["record"]
+        return {k: (self.text if k == "text" else stored.get(k)) for k in RECORD_KEYS}
+
+    def raw_doc(self) -> RawDoc:
+        """The raw capture as the input it was: cleaning it again gives the same document id."""
+        if self.raw is None:
+            raise ValueError(f"{self.archive}: document {self.id} has no raw capture")
+        given = self.meta.get("input", {})
+        src = self.record["source"] or {}
+        kind: Kind | None = given.get("kind")
+        return RawDoc(
+            data=self.raw.payload, source=Source(src.get("path", self.archive), src.get("line"),
+                                                 src.get("offset")),
+            kind=kind, url=given.get("url"), url_from=given.get("url_from"),
+            charset=given.get("charset"), meta=given.get("meta") or {},
+            http_headers=self.raw.http_headers, captured=given.get("captured"))
+
+
+def _capture(record: Any) -> RawCapture:
+    date = record.rec_headers.get_header("WARC-Date") or ""
+    if record.rec_type == "response" and record.http_headers is not None:
+        head = record.http_headers
+        return RawCapture("response", record.content_stream().read(), bytes(head.to_bytes()),
+                          head.get_header("Content-Type") or "", date)
+    return RawCapture(record.rec_type, record.content_stream().read(), None,
+                      record.content_type or "", date)
+
+
+def read_archive(path: Path) -> Iterator[ArchivedDoc | Reject]:
+    """Every document of an archive, in order; a damaged or cut archive yields its whole
+    documents, then a ``truncated`` reject saying where it stops."""
+    with path.open("rb") as fh:
+        yield from _read(fh, str(path))
+
+
+def _read(fh: BinaryIO, name: str) -> Iterator[ArchivedDoc | Reject]:
+    raws: dict[str, tuple[RawCapture, int]] = {}
+    texts: dict[str, str] = {}
+    iterator = ArchiveIterator(fh)
+    try:
+        for record in iterator:
+            content = _content(record)  # read first: asking the offset reads to the end
+            offset = int(iterator.get_record_offset())
+            if cut_short(record):
+                yield truncated(Source(name, offset=offset), "the archive ends inside a record")
+                return
+            rec_id = record.rec_headers.get_header("WARC-Record-ID") or ""
+            if isinstance(content, RawCapture):
+                raws[rec_id] = (content, offset)
+            elif isinstance(content, str):
+                texts[rec_id] = content
+            elif isinstance(content, dict):
+                raw, raw_offset = raws.pop(content.get("raw_record_id", ""), (None, offset))
+                text = texts.pop(content.get("text_record_id", ""), "")
+                yield ArchivedDoc(content, text, raw, name, raw_offset)
+    except DAMAGE as exc:
+        yield truncated(Source(name, offset=int(iterator.offset)), f"damaged record: {exc}")
+
+
+def _content(record: Any) -> RawCapture | str | dict[str, Any] | None:
+    """A raw capture, a clean text, or a document's metadata; None for other records."""
+    if record.rec_type in ("response", "resource"):
+        return _capture(record)
+    if record.rec_type == "conversion":
+        return str(record.content_stream().read().decode("utf-8"))
+    if record.rec_type == "metadata" and record.content_type == "application/json":
+        meta: dict[str, Any] = json.loads(record.content_stream().read())
+        return meta
+    return None
+
+
+def find(path: Path, target: str) -> ArchivedDoc | None:
+    """The document with this id or URL: through the index when there is one, else a scan."""
+    idx = index_path(path)
+    if idx.is_file():
+        entries = lookup(read_index(idx), target)
+        return _load(path, entries) if entries else None
+    for item in read_archive(path):
+        if isinstance(item, ArchivedDoc) and target in (item.id, item.record["url"]):
+            return item
+    return None
+
+
+def _load(path: Path, entries: list[Entry]) -> ArchivedDoc | None:
+    """Read a document's three records at the offsets its index entries give."""
+    by_role = {e.fields.get("record"): int(e.fields["offset"]) for e in entries}
+    if "meta" not in by_role:
+        return None
+    with path.open("rb") as fh:
+        meta_rec = _record_at(fh, by_role["meta"])
+        meta: dict[str, Any] = json.loads(meta_rec.content_stream().read())
+        text = ""
+        if "text" in by_role:
+            text = _record_at(fh, by_role["text"]).content_stream().read().decode("utf-8")
+        raw = _capture(_record_at(fh, by_role["raw"])) if "raw" in by_role else None
+    return ArchivedDoc(meta, text, raw, str(path), by_role.get("raw", by_role["meta"]))
+
+
+def _record_at(fh: BinaryIO, offset: int) -> Any:
+    fh.seek(offset)
+    return next(iter(ArchiveIterator(fh)))

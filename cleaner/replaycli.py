@@ -1,0 +1,199 @@
+"""``cleaner replay``: list, show, export and re-clean archived documents."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from cleaner import TOOL
+from cleaner.archive.jsonl import JsonlSink, to_record
+from cleaner.archive.replay import ArchivedDoc, find, read_archive
+from cleaner.archive.warc import WarcSettings, WarcSink
+from cleaner.config import ConfigError, split_outputs
+from cleaner.extract import split_blocks
+from cleaner.inputs.encoding import decode_raw
+from cleaner.model import Doc, Reject
+from cleaner.pipeline import build_steps, clean_one
+from cleaner.ruleset import load_rules
+
+REPLAY_EPILOG = """\
+examples:
+  cleaner replay list corpus.warc.gz
+  cleaner replay show corpus.warc.gz https://www.ndtv.com/world-news/... --diff
+  cleaner replay export corpus-*.warc.gz -o corpus.jsonl
+  cleaner replay reclean corpus.warc.gz -o corpus-v2.warc.gz
+
+exit status: 0 ok, 1 a document was not found, an archive is damaged, or (reclean) a
+document changed; 2 usage error.
+"""
+# Fields that say which tool and rules made a record: not a change of the document.
+_PROVENANCE = frozenset({"tool", "rules"})
+
+
+def add_parser(sub: Any) -> None:
+    """Add ``replay`` and its subcommands to the top-level parser."""
+    replay = sub.add_parser("replay", help="read archives: list, show, export, reclean",
+                            description="Read cleaner's WARC archives back.",
+                            epilog=REPLAY_EPILOG,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    cmds = replay.add_subparsers(dest="replay_command", required=True, metavar="SUBCOMMAND")
+    ls = cmds.add_parser("list", help="id, url, title, language and date of every document")
+    ls.add_argument("archives", nargs="+", type=Path, metavar="ARCHIVE")
+    show = cmds.add_parser("show", help="one document's clean text (or raw capture, metadata, "
+                           "diff), found by id or URL (through the .cdxj index if present)")
+    show.add_argument("archive", type=Path, metavar="ARCHIVE")
+    show.add_argument("target", metavar="URL|ID")
+    what = show.add_mutually_exclusive_group()
+    what.add_argument("--raw", action="store_true", help="the raw capture, bytes as archived")
+    what.add_argument("--meta", action="store_true", help="the metadata record (JSON)")
+    what.add_argument("--diff", action="store_true",
+                      help="the raw text line by line: kept, or removed and by which rule")
+    export = cmds.add_parser("export", help="the JSONL that `cleaner clean` wrote")
+    export.add_argument("archives", nargs="+", type=Path, metavar="ARCHIVE")
+    export.add_argument("-o", "--output", metavar="FILE", help=".jsonl or .jsonl.gz (- : stdout)")
+    reclean = cmds.add_parser("reclean", help="clean the archived raw captures again with "
+                              "today's rules and report what changed")
+    reclean.add_argument("archives", nargs="+", type=Path, metavar="ARCHIVE")
+    reclean.add_argument("-o", "--output", action="append", metavar="FILE",
+                         help="also write the new results: .jsonl(.gz) and/or .warc(.gz)")
+    reclean.add_argument("--rules", action="append", metavar="DIR", type=Path,
+                         help="rule files directory (default: the bundled rules)")
+    reclean.add_argument("--lang", metavar="CODE", help="expected language, as for clean")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a replay subcommand; returns the exit code."""
+    for path in getattr(args, "archives", None) or [args.archive]:
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such archive")
+    command = {"list": _list, "show": _show, "export": _export, "reclean": _reclean}
+    return command[args.replay_command](args)
+
+
+def _docs(paths: Sequence[Path], problems: list[str]) -> Iterator[ArchivedDoc]:
+    """Documents of several archives; damage is reported on stderr and remembered."""
+    for path in paths:
+        for item in read_archive(path):
+            if isinstance(item, Reject):
+                problems.append(f"{item.source}: {item.detail}")
+                print(f"cleaner: {item.source}: {item.detail}", file=sys.stderr)
+            else:
+                yield item
+
+
+def _list(args: argparse.Namespace) -> int:
+    problems: list[str] = []
+    for doc in _docs(args.archives, problems):
+        rec = doc.record
+        date = rec["published"] or (doc.raw.date if doc.raw else "")
+        cells = (rec["id"], rec["url"] or "-", rec["title"] or "-", rec["lang"] or "-", date)
+        print("\t".join(" ".join(str(c).split()) for c in cells))
+    return 1 if problems else 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    doc = find(args.archive, args.target)
+    if doc is None:
+        print(f"cleaner: {args.archive}: no document with id or URL {args.target!r}",
+              file=sys.stderr)
+        return 1
+    if args.raw:
+        if doc.raw is None:
+            print(f"cleaner: {args.archive}: {doc.id} has no raw capture", file=sys.stderr)
+            return 1
+        sys.stdout.buffer.write(doc.raw.payload)
+    elif args.meta:
+        print(json.dumps(doc.meta, ensure_ascii=False, indent=2))
+    elif args.diff:
+        print("\n".join(diff_lines(doc)))
+    else:
+        print(doc.text)
+    return 0
+
+
+def diff_lines(doc: ArchivedDoc) -> Iterator[str]:
+    """The raw text, line by line: ``  `` kept, ``T `` the title, ``- `` removed ``[rule]``.
+
+    For an HTML capture, whose raw form is markup, the clean text comes first and then what
+    was removed, grouped by rule.
+    """
+    removed: dict[str, list[str]] = {}
+    for r in doc.meta.get("removed", []):
+        removed.setdefault(r["text"], []).append(r["rule"])
+    title = doc.record["title"]
+    decoded = decode_raw(doc.raw_doc()) if doc.raw is not None else None
+    if doc.meta.get("input", {}).get("kind") == "html" or not isinstance(decoded, tuple):
+        yield from (f"  {p}" for p in doc.text.split("\n\n") if p)
+        for text, rules in removed.items():
+            yield from (f"- {text}   [{rule}]" for rule in rules)
+        return
+    kept = Counter(p for p in doc.text.split("\n\n") if p)
+    for block in split_blocks(decoded[0]):
+        if title and block.text == title:
+            yield f"T {block.text}"
+            title = None
+        elif kept[block.text] > 0:
+            kept[block.text] -= 1
+            yield f"  {block.text}"
+        elif removed.get(block.text):
+            yield f"- {block.text}   [{removed[block.text].pop(0)}]"
+        else:
+            yield f"? {block.text}"
+
+
+def _export(args: argparse.Namespace) -> int:
+    problems: list[str] = []
+    out = None if args.output in (None, "-") else Path(args.output)
+    with JsonlSink(out) as sink:
+        for doc in _docs(args.archives, problems):
+            sink.write(doc.record)
+    return 1 if problems else 0
+
+
+def _reclean(args: argparse.Namespace) -> int:
+    rules = load_rules(args.rules or ())
+    steps = build_steps(rules, args.lang)
+    jsonl, warc = split_outputs(args.output)
+    problems: list[str] = []
+    counts: Counter[str] = Counter()
+    with ExitStack() as stack:
+        out = stack.enter_context(JsonlSink(Path(jsonl))) if jsonl and jsonl != "-" else None
+        info = {"software": TOOL, "rules": rules.version,
+                "recleaned-from": " ".join(p.name for p in args.archives)}
+        arc = stack.enter_context(WarcSink(WarcSettings(warc, info))) if warc else None
+        for old in _docs(args.archives, problems):
+            new = clean_one(old.raw_doc(), steps)
+            verdict = _compare(old, new, rules.version)
+            counts[verdict.split(":")[0]] += 1
+            print(f"{old.id}\t{old.record['url'] or '-'}\t{verdict}")
+            if isinstance(new, Doc):
+                record = to_record(new, rules.version)
+                if out:
+                    out.write(record)
+                if arc:
+                    arc.write(new, record)
+    print(f"cleaner: reclean: {sum(counts.values())} documents: "
+          + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())), file=sys.stderr)
+    return 1 if problems or counts["changed"] or counts["rejected"] else 0
+
+
+def _compare(old: ArchivedDoc, new: Doc | Reject, rules_version: str) -> str:
+    """``same``, ``changed: <what>`` or ``rejected: <reason>``."""
+    if isinstance(new, Reject):
+        return f"rejected: {new.reason.value}: {new.detail}"
+    before, after = old.record, to_record(new, rules_version)
+    fields = [k for k in after if k not in _PROVENANCE and k != "text" and after[k] != before[k]]
+    old_lines = Counter(p for p in before["text"].split("\n\n") if p)
+    new_lines = Counter(p for p in after["text"].split("\n\n") if p)
+    gone, added = old_lines - new_lines, new_lines - old_lines
+    if not fields and not gone and not added:
+        return "same"
+    what = [f"text -{sum(gone.values())} +{sum(added.values())} paragraphs"] if gone or added \
+        else []
+    return "changed: " + ", ".join(what + fields)
