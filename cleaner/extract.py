@@ -218,6 +218,19 @@ def find_title(blocks: Sequence[Block], candidates: Sequence[int]) -> tuple[int 
     return first, {i for i in candidates[1:] if blocks[i].text.casefold() in variants}
 
 
+def drop_leading_title(
+    blocks: Sequence[Block], title: str | None
+) -> tuple[tuple[Block, ...], tuple[Removal, ...]]:
+    """Extracted text often opens with the headline, which is already the title: drop it."""
+    if not title or not blocks:
+        return tuple(blocks), ()
+    variants = {title.casefold(), _strip_site_suffix(title).casefold()}
+    if blocks[0].text.casefold() not in variants:
+        return tuple(blocks), ()
+    return tuple(blocks[1:]), (Removal(blocks[0].text, "text:repeated_title",
+                                       "the title, repeated"),)
+
+
 def _strip_site_suffix(title: str) -> str:
     """``Headline | Site`` or ``Headline - Site`` -> ``Headline`` (short suffixes only)."""
     for sep in (" | ", " - ", " \u2013 ", " \u2014 "):

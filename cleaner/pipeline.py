@@ -11,6 +11,7 @@ from typing import ClassVar, Protocol
 
 from cleaner import boilerplate
 from cleaner.extract import (
+    drop_leading_title,
     extract_html,
     find_title,
     parse_html,
@@ -99,9 +100,10 @@ class ExtractHtml:
         files = [self.rules.by_name(n) for n in doc.sites]
         body, removed = apply_html_rules(files, doc.tree)
         found = extract_html(doc.tree, body, doc.url, trafilatura_options(files))
-        return replace(doc, tree=None, blocks=found.blocks, title=found.title, author=found.author,
+        blocks, repeated = drop_leading_title(found.blocks, found.title)
+        return replace(doc, tree=None, blocks=blocks, title=found.title, author=found.author,
                        published=found.published,
-                       removals=doc.removals + removed + found.removals)
+                       removals=doc.removals + removed + repeated + found.removals)
 
 
 @dataclass(frozen=True, slots=True)

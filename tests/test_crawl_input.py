@@ -82,6 +82,7 @@ def test_clean_a_crawl_captured_by_warcio(site, tmp_path, capsys):
     rec = json.loads(out.read_text())
     assert rec["url"] == site + "/bridge"
     assert rec["title"] == "Bridge approved"
+    assert rec["text"].startswith("The city council voted")  # the headline is not repeated
     assert "Construction will start in spring" in rec["text"]
     assert "Copyright" not in rec["text"]
     assert rec["source"]["offset"] is not None

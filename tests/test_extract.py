@@ -3,6 +3,7 @@
 import pytest
 
 from cleaner.extract import (
+    drop_leading_title,
     extract_html,
     find_title,
     is_heading_like,
@@ -123,3 +124,19 @@ def test_bare_fragment_from_a_scraper_export_is_parsed():
 
 def test_markup_with_nothing_in_it_gives_no_tree():
     assert parse_html("   ") is None
+
+
+@pytest.mark.parametrize(
+    ("title", "first", "dropped"),
+    [
+        ("Bridge approved", "Bridge approved", True),
+        ("Bridge approved | Daily Post", "Bridge Approved", True),
+        ("Bridge approved", "The council voted to approve the bridge.", False),
+        (None, "Bridge approved", False),
+    ],
+)
+def test_drop_leading_title(title, first, dropped):
+    blocks = (Block(first), Block("Body paragraph."))
+    kept, removed = drop_leading_title(blocks, title)
+    assert (kept == blocks[1:]) is dropped
+    assert [r.rule for r in removed] == (["text:repeated_title"] if dropped else [])

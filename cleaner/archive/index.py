@@ -4,10 +4,10 @@ Each line is ``<key> <14-digit timestamp> <json>``, with the fields pywb writes 
 ``mime``, ``status`` for responses, ``digest``, ``length``, ``offset``, ``filename``) plus ours:
 ``id`` (the document id) and ``record`` (``raw``, ``text`` or ``meta``).
 
-The raw capture is keyed by its URL (SURT form, as pywb keys it), so replay of the URL is the
-raw capture. The clean text and the metadata are keyed ``urn:text:<url>`` and ``urn:meta:<url>``
-(Webrecorder's convention for extracted text): their WARC records keep the page URL as
-``WARC-Target-URI``, but in the index they never compete with the page for its URL.
+The raw capture is keyed by its URL (SURT form, computed as pywb does), so replay of the URL is
+the raw capture. The clean text and the metadata are keyed by ``urn:text:<url>`` and
+``urn:meta:<url>`` (Webrecorder's convention for extracted text), canonicalized the same way:
+their WARC records keep the page URL, but in the index they never compete with the page for it.
 """
 
 from __future__ import annotations
@@ -18,34 +18,23 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-_WWW = re.compile(r"^www\d*\.")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+import surt as _surt
+
 TEXT_PREFIX = "urn:text:"
 META_PREFIX = "urn:meta:"
 
 
 def surt(url: str) -> str:
-    """The index key of a URL as pywb computes it for http(s); other URIs are kept as they are.
+    """The index key of a URI exactly as pywb computes it (the ``surt`` package pywb uses).
 
-    ``https://www.Example.com:443/A/b?z=1&a=2#x`` -> ``com,example)/a/b?a=2&z=1``.
+    ``https://www.Example.com/A/b/?z=1&a=2#x`` -> ``com,example)/a/b?a=2&z=1``; a URI that
+    cannot be canonicalized (a ``urn:``) is kept as it is, as pywb does.
     """
-    if not url.lower().startswith(("http://", "https://")):
-        return url
     try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
+        return str(_surt.surt(url))
+    except Exception:  # noqa: BLE001 -- surt raises assorted errors on odd URIs; pywb does this
         return url
-    host = _WWW.sub("", (parts.hostname or "").lower().strip("."))
-    key = ",".join(reversed(host.split(".")))
-    if port and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
-        key += f":{port}"
-    key += ")" + (parts.path or "/").lower()
-    if parts.query:
-        key += "?" + "&".join(sorted(parts.query.lower().split("&")))
-    return key
 
 
 def timestamp14(warc_date: str) -> str:
@@ -71,12 +60,12 @@ class Entry:
 
 
 def key_for(role: str, uri: str) -> str:
-    """Index key of a record: raw captures by URL, clean text and metadata under ``urn:``."""
-    if role == "text":
-        return TEXT_PREFIX + uri
-    if role == "meta":
-        return META_PREFIX + uri
-    return surt(uri)
+    """Index key of a record: raw captures by URL, clean text and metadata under ``urn:``.
+
+    pywb canonicalizes the whole ``urn:text:<url>`` it is asked for, so the key is that too.
+    """
+    prefix = {"text": TEXT_PREFIX, "meta": META_PREFIX}.get(role, "")
+    return surt(prefix + uri)
 
 
 def write_index(path: Path, entries: Iterable[Entry]) -> None:
@@ -100,6 +89,6 @@ def index_path(archive: Path) -> Path:
 
 def lookup(entries: Iterable[Entry], target: str) -> list[Entry]:
     """Entries for a document id, or for a URL (its raw capture, text and metadata)."""
-    keys = {surt(target), TEXT_PREFIX + target, META_PREFIX + target}
+    keys = {key_for(role, target) for role in ("raw", "text", "meta")}
     return [e for e in entries if e.fields.get("id") == target or e.key in keys]
 
