@@ -15,7 +15,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TextIO
 
-from cleaner import TOOL, replaycli
+from cleaner import TOOL, checkcli, replaycli, rulescli
 from cleaner.archive.jsonl import JsonlSink, explain_lines, reject_line, to_record
 from cleaner.archive.warc import WarcSettings, WarcSink, stable_ids
 from cleaner.config import (
@@ -33,6 +33,8 @@ from cleaner.pipeline import Summary, build_steps, run
 from cleaner.ruleset import RuleSet, load_rules
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+# Subcommands that live in their own modules: name -> run(args) -> exit code.
+COMMANDS = {"replay": replaycli.run, "check": checkcli.run, "rules": rulescli.run}
 
 CLEAN_HELP = """\
 Clean raw scrapes of news articles into one JSON record per article.
@@ -105,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--keep-duplicates", action="store_true",
                      help="keep documents whose clean text was already seen in this run")
     replaycli.add_parser(sub)
+    checkcli.add_parser(sub)
+    rulescli.add_parser(sub)
     return parser
 
 
@@ -249,8 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "replay":
-            return replaycli.run(args)
+        if args.command in COMMANDS:
+            return COMMANDS[args.command](args)
         cfg = config_from_args(args)
         reporter = Reporter(sys.stderr, args.quiet, cfg.progress)
         return cmd_clean(cfg, reporter)
