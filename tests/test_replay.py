@@ -16,6 +16,7 @@ from cleaner.archive.jsonl import to_record
 from cleaner.archive.replay import ArchivedDoc, find, read_archive
 from cleaner.archive.warc import WarcSettings, WarcSink, part_path, stable_ids
 from cleaner.model import Block, Doc, RawDoc, Reject, Removal, Source
+from cleaner.ruleset import shipped_rules_dir
 from conftest import FIXTURES
 
 SEEDS = FIXTURES / "seeds" / "raw"
@@ -127,7 +128,7 @@ def test_reclean_with_the_same_rules_changes_nothing(archived, capsys):
 
 def test_reclean_with_new_rules_reports_and_writes_the_change(archived, tmp_path, capsys):
     rules = tmp_path / "rules"
-    shutil.copytree(Path(cli.__file__).resolve().parents[1] / "rules", rules)
+    shutil.copytree(shipped_rules_dir(), rules)
     with (rules / "ndtv.com.toml").open("a") as fh:
         fh.write('\n[[drop_line]]\nname = "bessent_quotes"\npattern = \'^"\'\n')
     new = tmp_path / "v2.warc.gz"
