@@ -6,9 +6,11 @@ This is the only module that reads the environment or configuration files.
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -112,3 +114,104 @@ def split_outputs(outputs: list[str] | None) -> tuple[str | None, Path | None]:
             raise ConfigError(f"-o {value}: unknown output kind; use .jsonl, .jsonl.gz, "
                               ".warc.gz or .warc")
     return jsonl, warc
+
+
+@dataclass(frozen=True, slots=True)
+class CheckConfig:
+    """``cleaner check`` settings from a config file; the command line overrides each key.
+
+    Attributes:
+        path: the file they came from (``cleaner.toml`` or ``pyproject.toml``), or None.
+        select: code prefixes to enable; None keeps the default selection.
+        ignore: code prefixes to disable.
+        min_words: T001's threshold; None keeps the default.
+        rules: rule directories, relative ones resolved against the file's directory.
+        exclude: globs of files and directories to skip, matched against paths relative to
+            the file's directory and against each name in the path.
+    """
+
+    path: Path | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    min_words: int | None = None
+    rules: tuple[Path, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    @property
+    def root(self) -> Path | None:
+        """The directory the file's relative paths and globs are relative to."""
+        return self.path.parent if self.path else None
+
+
+_CHECK_KEYS = ("exclude", "ignore", "min-words", "rules", "select")
+
+
+def load_check_config(start: Path) -> CheckConfig:
+    """The ``cleaner check`` settings of the nearest config file at or above ``start``.
+
+    In each directory, from ``start`` upward, a ``cleaner.toml`` (its ``[check]`` table) wins
+    over a ``pyproject.toml``, which counts only when it has a ``[tool.cleaner.check]`` table;
+    the first directory with either decides. No file: the defaults.
+
+    Raises:
+        ConfigError: the file is not valid TOML, or has an unknown key or a value of the
+            wrong type (the message names the file and the key).
+    """
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        found = _check_table(folder)
+        if found is not None:
+            return _check_config(*found)
+    return CheckConfig()
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _check_table(folder: Path) -> tuple[Path, str, Any] | None:
+    """(file, table name for messages, the table) of this directory's config, if any."""
+    own = folder / "cleaner.toml"
+    if own.is_file():
+        return own, "[check]", _read_toml(own).get("check", {})
+    project = folder / "pyproject.toml"
+    if project.is_file():
+        table = _read_toml(project).get("tool", {}).get("cleaner", {}).get("check")
+        if table is not None:
+            return project, "[tool.cleaner.check]", table
+    return None
+
+
+def _check_config(path: Path, name: str, table: Any) -> CheckConfig:
+    where = f"{path}: {name}"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected a table")
+    unknown = sorted(set(table) - set(_CHECK_KEYS))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} "
+                          f"(allowed: {', '.join(_CHECK_KEYS)})")
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: {key}: expected a list of strings")
+        return tuple(value)
+
+    min_words = table.get("min-words")
+    if min_words is not None and (not isinstance(min_words, int) or isinstance(min_words, bool)
+                                  or min_words < 0):
+        raise ConfigError(f"{where}: min-words: expected a whole number >= 0")
+    return CheckConfig(
+        path=path,
+        select=strings("select") if "select" in table else None,
+        ignore=strings("ignore"),
+        min_words=min_words,
+        rules=tuple(path.parent / d for d in strings("rules")),
+        exclude=strings("exclude"),
+    )

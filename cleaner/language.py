@@ -147,17 +147,17 @@ def judge(blocks: Sequence[Block]) -> Judgement:
     off: dict[int, str] = {}
     same: list[int] = []
     for i, counts in enumerate(per_block):
-        if _other_script(blocks[i].text, counts, doc_script):
+        if other_script(blocks[i].text, counts, doc_script):
             off[i] = _name_fragment(blocks[i].text, counts)
         else:
             same.append(i)
     lang = _doc_lang(doc_script, [blocks[i].text for i in same])
     if lang:
-        off.update(_same_script_off(blocks, same, lang))
+        off.update(same_script_off(blocks, same, lang))
     return Judgement(lang, off)
 
 
-def _other_script(text: str, counts: Counter[str], doc_script: str) -> bool:
+def other_script(text: str, counts: Counter[str], doc_script: str) -> bool:
     """A fragment written in another script: several words of it, little of the document's.
 
     Brand names, code and short quotes in another script stay with the text around them.
@@ -192,7 +192,7 @@ def _doc_lang(doc_script: str, texts: Sequence[str]) -> str | None:
     return found[0] if found else None
 
 
-def _same_script_off(blocks: Sequence[Block], idx: Sequence[int], lang: str) -> dict[int, str]:
+def same_script_off(blocks: Sequence[Block], idx: Sequence[int], lang: str) -> dict[int, str]:
     """Long same-script paragraphs that lack the document language's stopwords."""
     stops = stoplist(lang)
     if not stops:

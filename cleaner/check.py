@@ -1,0 +1,893 @@
+"""Corpus validation (``cleaner check``, the pre-commit hook): broken records, cruft left in,
+off-language fragments and duplicates, reported one finding a line as ``path:line[:col]: CODE``.
+
+Inputs are our JSONL records (``.jsonl``, ``.jsonl.gz``), our WARC archives (``.warc``,
+``.warc.gz``) and plain ``.txt`` clean texts with their URL in a sidecar ``<name>.json`` or in
+front matter. Every finding has a stable code (:data:`CODES`); the README's "Finding codes"
+table says what each means. ``--fix`` removes the paragraphs the C codes name from JSONL files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html.entities
+import json
+import os
+import re
+import stat
+import zlib
+from collections import Counter
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from fnmatch import fnmatch
+from functools import cache
+from pathlib import Path
+from typing import IO, Any, Literal, cast
+from urllib.parse import urlsplit
+
+import re2
+
+from cleaner.archive.atomic import open_temp
+from cleaner.archive.jsonl import dumps
+from cleaner.archive.replay import ArchivedDoc, read_archive
+from cleaner.config import ConfigError
+from cleaner.language import (
+    MAX_STOPWORD_SHARE,
+    MIN_JUDGED_WORDS,
+    char_script,
+    other_script,
+    same_script_off,
+    script_counts,
+    stoplist,
+)
+from cleaner.model import Block
+from cleaner.ruleset import (
+    DropBetween,
+    DropLine,
+    DropLinkList,
+    RuleFile,
+    RuleSet,
+    TruncateAt,
+    text_rule_verdicts,
+)
+
+DEFAULT_MIN_WORDS = 50
+SNIPPET_CHARS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A finding code: what it flags, whether it is on by default, whether ``--fix`` fixes it."""
+
+    code: str
+    summary: str
+    default: bool = True
+    fixable: bool = False
+
+
+CODES: dict[str, Code] = {c.code: c for c in (
+    Code("E001", "the file cannot be read (I/O error, truncated gzip, damaged WARC)"),
+    Code("E002", "not a corpus file (unknown kind) named on the command line"),
+    Code("F001", "invalid JSON: a JSONL line (or a .txt sidecar) that is not a JSON object"),
+    Code("F002", "invalid UTF-8 (or a lone surrogate escape)"),
+    Code("F003", "a required field (id, url, text, lang) is missing or of the wrong type"),
+    Code("F004", "malformed source URL: not an absolute http(s) URL"),
+    Code("F005", "no source URL (url is null); off by default", default=False),
+    Code("T001", "empty or too-short text (fewer than --min-words words)"),
+    Code("T002", "HTML tags or entities left in the text"),
+    Code("T003", "mojibake: UTF-8 read as cp1252 or latin-1 (Ã©, â€™)"),
+    Code("T004", "replacement character U+FFFD or a control character in the text"),
+    Code("C001", "residual cruft: a paragraph an applicable rule removes", fixable=True),
+    Code("C002", "off-language fragment: a paragraph in another script than the document's",
+         fixable=True),
+    Code("C003", "off-language fragment: a long paragraph in the document's script but "
+         "another language than its lang", fixable=True),
+    Code("D001", "duplicate document: same text as another document"),
+    Code("D002", "duplicate URL: same url as another document"),
+    Code("D003", "duplicate id: same id as another record in a file of the same kind"),
+)}
+# A file that cannot be read cannot be checked: these are reported whatever is selected.
+ALWAYS = frozenset({"E001", "E002"})
+
+
+def codes_matching(prefix: str, where: str) -> frozenset[str]:
+    """The codes a prefix names (``C``, ``T00``, ``D002``; ``ALL`` names every code).
+
+    Raises:
+        ConfigError: the prefix matches no code; ``where`` says where it was given.
+    """
+    prefix = prefix.strip().upper()
+    found = set(CODES) if prefix == "ALL" else {c for c in CODES if c.startswith(prefix)}
+    if not prefix or not found:
+        raise ConfigError(f"{where}: {prefix!r} matches no check code "
+                          f"(codes: {', '.join(CODES)}, or ALL)")
+    return frozenset(found)
+
+
+def resolve_codes(select: Sequence[str] | None, ignore: Sequence[str],
+                  select_where: str = "--select", ignore_where: str = "--ignore") -> \
+        frozenset[str]:
+    """The enabled codes: those matching a ``select`` prefix (None: the default-on codes) and
+    no ``ignore`` prefix, plus the E codes, which are always on.
+
+    Raises:
+        ConfigError: a prefix that matches no code.
+    """
+    if select is None:
+        enabled = {c.code for c in CODES.values() if c.default}
+    else:
+        enabled = set().union(*(codes_matching(p, select_where) for p in select))
+    for prefix in ignore:
+        enabled -= codes_matching(prefix, ignore_where)
+    return frozenset(enabled | ALWAYS)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem at one place.
+
+    Attributes:
+        path: the file as given or walked.
+        line: JSONL line, or line in a .txt file; 0 for a WARC record or a whole file.
+        col: column (1-based) when known.
+        code: a key of :data:`CODES`.
+        message: what is wrong, with the paragraph and the text involved.
+        offset: byte offset of the WARC record (its raw capture), for WARC input.
+        fixed: ``--fix`` removed it.
+    """
+
+    path: str
+    line: int
+    col: int | None
+    code: str
+    message: str
+    offset: int | None = None
+    fixed: bool = False
+
+    def __str__(self) -> str:
+        col = f":{self.col}" if self.col is not None else ""
+        return (f"{self.path}:{self.line}{col}: {self.code} {self.message}"
+                + (" (fixed)" if self.fixed else ""))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``--format json`` object."""
+        return {"path": self.path, "line": self.line, "col": self.col, "code": self.code,
+                "message": self.message, "offset": self.offset, "fixed": self.fixed}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSettings:
+    """What one ``cleaner check`` run checks and how.
+
+    Attributes:
+        enabled: the codes to report.
+        min_words: T001's threshold.
+        fix: rewrite JSONL files without the paragraphs the C codes name.
+        exclude: globs of files and directories to skip.
+        exclude_root: the directory the globs are relative to.
+    """
+
+    enabled: frozenset[str]
+    min_words: int = DEFAULT_MIN_WORDS
+    fix: bool = False
+    exclude: tuple[str, ...] = ()
+    exclude_root: Path = field(default_factory=Path)
+
+
+@dataclass(slots=True)
+class Summary:
+    """Counts for the closing line."""
+
+    files: int = 0
+    documents: int = 0
+    findings: Counter[str] = field(default_factory=Counter)
+    fixed: Counter[str] = field(default_factory=Counter)
+    fixed_files: int = 0
+
+
+# --- files --------------------------------------------------------------------------------------
+
+FileKind = Literal["jsonl", "warc", "txt"]
+
+
+def file_kind(path: Path) -> FileKind | None:
+    """The kind of corpus file by name, None for anything else."""
+    name = path.name.lower()
+    if name.endswith((".jsonl", ".jsonl.gz")):
+        return "jsonl"
+    if name.endswith((".warc", ".warc.gz")):
+        return "warc"
+    if name.endswith(".txt"):
+        return "txt"
+    return None
+
+
+def excluded(path: Path, settings: CheckSettings) -> bool:
+    """True if a glob matches the path (relative to the config's directory) or a name in it."""
+    if not settings.exclude:
+        return False
+    try:
+        rel = path.resolve().relative_to(settings.exclude_root.resolve())
+    except ValueError:
+        rel = path
+    parts = rel.parts
+    candidates = {"/".join(parts[:i]) for i in range(1, len(parts) + 1)} | set(parts)
+    return any(fnmatch(c, glob) for glob in settings.exclude for c in candidates)
+
+
+def walk(paths: Iterable[str],
+         settings: CheckSettings) -> Iterator[tuple[Path, FileKind] | Finding]:
+    """The corpus files under the paths, in order, each once: directories are walked sorted,
+    skipping hidden entries and files of other kinds; a file of another kind named outright
+    is E002 (a file checked twice would be its own duplicate)."""
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if excluded(path, settings):
+            continue
+        if not path.exists():
+            yield Finding(given, 0, None, "E001", "no such file or directory")
+        elif path.is_dir():
+            yield from (item for item in _walk_dir(path, settings) if _first(item[0], seen))
+        elif (kind := file_kind(path)) is None:
+            yield Finding(given, 0, None, "E002", "not a corpus file: expected .jsonl, "
+                          ".jsonl.gz, .warc, .warc.gz or .txt")
+        elif _first(path, seen):
+            yield path, kind
+
+
+def _first(path: Path, seen: set[Path]) -> bool:
+    real = path.resolve()
+    if real in seen:
+        return False
+    seen.add(real)
+    return True
+
+
+def _walk_dir(root: Path, settings: CheckSettings) -> Iterator[tuple[Path, FileKind]]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith(".") and not excluded(here / d, settings))
+        for name in sorted(filenames):
+            path = here / name
+            kind = file_kind(path)
+            if kind and not name.startswith(".") and not excluded(path, settings):
+                yield path, kind
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Doc:
+    """A document read from any kind of file, ready for the text checks."""
+
+    path: str
+    kind: FileKind
+    line: int
+    offset: int | None
+    id: str | None
+    url: Any
+    lang: str | None
+    site: str | None
+    lines: list[str]  # the text split at newlines, as stored
+    blocks: list[int]  # indices into lines of the non-blank ones: the paragraphs
+    first_line: int = 0  # .txt: the file line of lines[0]
+
+    @property
+    def where(self) -> str:
+        """How other findings name this document's place."""
+        if self.offset is not None:
+            return f"{self.path}@{self.offset}"
+        return f"{self.path}:{self.line}"
+
+    def block_text(self, i: int) -> str:
+        return self.lines[self.blocks[i]].strip()
+
+    def text(self) -> str:
+        return "\n".join(self.block_text(i) for i in range(len(self.blocks)))
+
+
+def _doc_from_text(text: str, **fields: Any) -> _Doc:
+    lines = text.split("\n")
+    return _Doc(lines=lines, blocks=[i for i, s in enumerate(lines) if s.strip()], **fields)
+
+
+_REQUIRED: dict[str, tuple[type, ...]] = {
+    "id": (str,), "url": (str, type(None)), "text": (str,), "lang": (str, type(None))}
+
+
+def _record_problems(record: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(code, message) for missing or mistyped required fields and the URL."""
+    for key, types in _REQUIRED.items():
+        if key not in record:
+            yield "F003", f"missing required field {key!r}"
+        elif key == "url":
+            yield from _url_problems(record["url"], "url is null")
+        elif not isinstance(record[key], types):
+            expected = " or ".join("null" if t is type(None) else t.__name__ for t in types)
+            yield "F003", f"field {key!r} is {type(record[key]).__name__}, expected {expected}"
+
+
+def _url_problems(url: Any, missing: str) -> Iterator[tuple[str, str]]:
+    if url is None:
+        yield "F005", f"no source URL ({missing})"
+        return
+    if not isinstance(url, str):
+        yield "F004", f"malformed source URL {url!r}: expected a string"
+        return
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        ok = False
+    if not ok or any(c.isspace() for c in url):
+        yield "F004", f"malformed source URL {url!r}: expected an absolute http(s) URL"
+
+
+def _record_doc(record: dict[str, Any], path: str, kind: FileKind, line: int,
+                offset: int | None) -> _Doc | None:
+    text = record.get("text")
+    if not isinstance(text, str):
+        return None
+    lang, site, doc_id = record.get("lang"), record.get("site"), record.get("id")
+    return _doc_from_text(
+        text, path=path, kind=kind, line=line, offset=offset,
+        id=doc_id if isinstance(doc_id, str) else None, url=record.get("url"),
+        lang=lang if isinstance(lang, str) else None, site=site if isinstance(site, str) else None)
+
+
+def _open_lines(path: Path) -> IO[bytes]:
+    if path.name.lower().endswith(".gz"):
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return path.open("rb")
+
+
+READ_ERRORS = (OSError, EOFError, zlib.error)
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """A JSONL line: its document, or None (with the line's findings) when it has none."""
+
+    number: int
+    doc: _Doc | None
+    record: dict[str, Any] | None
+
+
+def read_jsonl(path: Path, shown: str) -> Iterator[_Line | Finding]:
+    """Each line's findings (F001-F005) and document; E001 where the file stops reading."""
+    number = 0
+    try:
+        with _open_lines(path) as fh:
+            for number, raw in enumerate(fh, 1):
+                if raw.strip():
+                    yield from _jsonl_line(raw, number, shown)
+    except READ_ERRORS as exc:
+        where = f"after line {number}" if number else "it"
+        yield Finding(shown, number, None, "E001", f"cannot read {where}: {_reason(exc)}")
+
+
+def _jsonl_line(raw: bytes, number: int, shown: str) -> Iterator[_Line | Finding]:
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        yield Finding(shown, number, exc.start + 1, "F002",
+                      f"invalid UTF-8 at byte {exc.start + 1}: {raw[exc.start:exc.end]!r}")
+        return
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        yield Finding(shown, number, exc.colno, "F001", f"invalid JSON: {exc.msg}")
+        return
+    if not isinstance(record, dict):
+        yield Finding(shown, number, None, "F001",
+                      f"not a JSON object: a {type(record).__name__}")
+        return
+    for code, message in _record_problems(record):
+        yield Finding(shown, number, None, code, message)
+    yield _Line(number, _record_doc(record, shown, "jsonl", number, None), record)
+
+
+def read_warc(path: Path, shown: str) -> Iterator[_Doc | Finding]:
+    """Each archived document's findings and document; E001 where the archive stops."""
+    offset = 0
+    try:
+        for item in read_archive(path):
+            if isinstance(item, ArchivedDoc):
+                offset = item.offset
+                yield from _warc_doc(item, shown)
+            else:  # cut short or damaged: read_archive stops here
+                at = item.source.offset if item.source and item.source.offset else offset
+                yield Finding(shown, 0, None, "E001", f"@{at}: {item.detail}", offset=at)
+    except (*READ_ERRORS, ValueError, KeyError) as exc:
+        yield Finding(shown, 0, None, "E001", f"@{offset}: cannot read the archive after this "
+                      f"record: {_reason(exc)}", offset=offset)
+
+
+def _warc_doc(item: ArchivedDoc, shown: str) -> Iterator[_Doc | Finding]:
+    stored = item.meta.get("record")
+    if not isinstance(stored, dict):
+        yield Finding(shown, 0, None, "F003", f"@{item.offset}: the metadata record has no "
+                      "'record' object", offset=item.offset)
+        return
+    record = item.record
+    for code, message in _record_problems(record):
+        yield Finding(shown, 0, None, code, f"@{item.offset}: {message}", offset=item.offset)
+    doc = _record_doc(record, shown, "warc", 0, item.offset)
+    if doc:
+        yield doc
+
+
+_FRONT_MATTER_MAX_LINES = 50
+_FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+
+
+def read_txt(path: Path, shown: str) -> Iterator[_Doc | Finding]:
+    """A clean text file: its facts from a sidecar ``<name>.json`` or front matter."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Finding(shown, 0, None, "E001", f"cannot read: {_reason(exc)}")
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        yield Finding(shown, line, col, "F002", f"invalid UTF-8 at byte {exc.start + 1}: "
+                      f"{data[exc.start:exc.end]!r}")
+        return
+    lines = text.split("\n")
+    facts, body_at = _front_matter(lines)
+    sidecar = _sidecar(path)
+    if sidecar is not None:
+        found = yield from _read_sidecar(sidecar, shown, path)
+        facts = {**found, **facts}
+    where = f"{path.stem}.json or front matter"
+    for code, message in _url_problems(facts.get("url"), f"give it in {where}"):
+        yield Finding(shown, 1, None, code, message)
+    body = lines[body_at:]
+    yield _Doc(path=shown, kind="txt", line=body_at + 1, offset=None,
+               id=_str_or_none(facts.get("id")), url=facts.get("url"),
+               lang=_str_or_none(facts.get("lang")), site=_str_or_none(facts.get("site")),
+               lines=body, blocks=[i for i, s in enumerate(body) if s.strip()],
+               first_line=body_at + 1)
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _front_matter(lines: list[str]) -> tuple[dict[str, Any], int]:
+    """``---`` / ``key: value`` lines / ``---`` at the top: the keys, and the body's index."""
+    if not lines or lines[0].strip() != "---":
+        return {}, 0
+    facts: dict[str, Any] = {}
+    for i, line in enumerate(lines[1:_FRONT_MATTER_MAX_LINES], 1):
+        if line.strip() == "---":
+            return facts, i + 1
+        m = _FRONT_KEY.match(line)
+        if m:
+            facts[m.group(1).lower()] = m.group(2).strip("'\"") or None
+    return {}, 0  # never closed: not front matter
+
+
+def _sidecar(path: Path) -> Path | None:
+    for candidate in (path.with_suffix(".json"), path.with_name(path.name + ".json")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _read_sidecar(sidecar: Path, shown: str, path: Path) -> \
+        Generator[Finding, None, dict[str, Any]]:
+    """The sidecar's findings; returns its keys (lower case)."""
+    side = str(sidecar) if shown == str(path) else str(Path(shown).with_name(sidecar.name))
+    try:
+        data = json.loads(sidecar.read_bytes())
+    except OSError as exc:
+        yield Finding(side, 0, None, "E001", f"cannot read: {_reason(exc)}")
+        return {}
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        line, col = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, None)
+        yield Finding(side, line, col, "F001", f"invalid JSON in the sidecar of {shown}: {exc}")
+        return {}
+    if not isinstance(data, dict):
+        yield Finding(side, 1, None, "F001", f"the sidecar of {shown} is not a JSON object")
+        return {}
+    return {k.lower(): v for k, v in data.items()}
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+# --- text checks --------------------------------------------------------------------------------
+
+_HTML_TAG = re.compile(
+    r"</?(?:a|abbr|article|aside|audio|b|blockquote|body|br|button|caption|center|code|dd|div|"
+    r"dl|dt|em|figcaption|figure|font|footer|form|h[1-6]|head|header|hr|html|i|iframe|img|"
+    r"input|label|li|link|meta|nav|noscript|ol|option|p|picture|pre|s|script|section|select|"
+    r"small|source|span|strong|style|sub|sup|svg|table|tbody|td|textarea|tfoot|th|thead|"
+    r"title|tr|u|ul|video)(?:\s[^<>]*)?/?>|<!--", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# UTF-8 bytes shown as cp1252 (or latin-1) characters: a lead byte character, then continuation
+# byte characters. Leads are limited to those common in mojibake (Â Ã Ä Å Ð Ñ, â), so that real
+# text such as "Gruß”" or "café…”" is not taken for it; a match must also decode as UTF-8.
+_CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"  # noqa: RUF001
+_CONT = f"[\x80-\xbf{_CP1252_HIGH}]"
+_MOJIBAKE = re.compile(f"[ÂÃÄÅÐÑ]{_CONT}|â{_CONT}{{2}}")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _mojibake_fix(found: str) -> str | None:
+    """What the mojibake was meant to say, or None if it does not decode as UTF-8."""
+    data = bytearray()
+    for ch in found:
+        if ord(ch) < 256:
+            data.append(ord(ch))
+        else:
+            data += ch.encode("cp1252")
+    try:
+        return bytes(data).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _snippet(text: str) -> str:
+    return repr(text if len(text) <= SNIPPET_CHARS else text[:SNIPPET_CHARS - 1] + "…")
+
+
+def _char_problems(text: str) -> Iterator[tuple[str, int, str]]:
+    """(code, index, message) for markup, mojibake and bad characters in one paragraph."""
+    for m in _HTML_TAG.finditer(text):
+        yield "T002", m.start(), f"HTML tag {m.group()!r} left in the text"
+    for m in _ENTITY.finditer(text):
+        name = m.group()[1:]
+        if name.startswith("#") or name in html.entities.html5:
+            yield "T002", m.start(), f"HTML entity {m.group()!r} left in the text"
+    for m in _MOJIBAKE.finditer(text):
+        meant = _mojibake_fix(m.group())
+        if meant is not None:
+            yield "T003", m.start(), (f"mojibake {m.group()!r}: UTF-8 read as cp1252 or "
+                                      f"latin-1 (meant {meant!r})")
+    for m in _CONTROL.finditer(text):
+        what = ("replacement character U+FFFD (bytes lost in decoding)" if m.group() == "\ufffd"
+                else f"control character U+{ord(m.group()):04X}")
+        yield "T004", m.start(), what
+
+
+# A character every T002-T004 finding (and a lone surrogate) starts with: one fast scan of
+# a document decides whether its paragraphs need the slower patterns.
+_MAY_HAVE_PROBLEM = re.compile("[<&ÂÃÄÅÐÑâ\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfff]")
+
+
+# --- the checker --------------------------------------------------------------------------------
+
+
+def _rule_patterns(files: Sequence[RuleFile]) -> list[str]:
+    """The patterns a text rule needs to match to remove anything at all."""
+    out: list[str] = []
+    for f in files:
+        for rule in f.text:
+            if isinstance(rule, DropLine | TruncateAt):
+                out.append(rule.pattern.pattern)
+            elif isinstance(rule, DropBetween):
+                out.append(rule.start.pattern)
+            elif isinstance(rule, DropLinkList):
+                out.append(rule.heading.pattern)
+    return out
+
+
+_WHOLE_TEXT = re.compile(r"\\[Az]|\(\?[a-zA-Z]*-[a-zA-Z]*m")
+
+
+def _prefilter(files: Sequence[RuleFile]) -> Any:
+    """One RE2 over a document's paragraphs (joined by newlines) that finds every paragraph a
+    rule of ``files`` could remove, and some more; None when that cannot be promised.
+
+    A text rule removes nothing unless its pattern (start, heading) matches a paragraph; with
+    ``(?m)`` a paragraph's ``^``/``$`` match at the newlines around it. Patterns that anchor
+    to the whole text (``\\A``, ``\\z``) or turn ``m`` off would break that.
+    """
+    patterns = _rule_patterns(files)
+    if not patterns:
+        return False  # nothing to match: no rule removes anything
+    if any(_WHOLE_TEXT.search(p) for p in patterns):
+        return None
+    options = re2.Options()
+    options.max_mem = 64 << 20
+    try:
+        return re2.compile("(?m)" + "|".join(f"(?:{p})" for p in patterns), options)
+    except re2.error:
+        return None
+
+
+class Checker:
+    """Checks documents file by file; remembers texts, URLs and ids to find duplicates."""
+
+    def __init__(self, settings: CheckSettings, rules: RuleSet) -> None:
+        self.settings = settings
+        self.rules = rules
+        self.summary = Summary()
+        self._prefilters: dict[tuple[str, ...], Any] = {}
+        self._texts: dict[bytes, tuple[str | None, str]] = {}
+        self._urls: dict[str, tuple[str | None, str]] = {}
+        self._ids: dict[tuple[str, str], str] = {}
+
+    def on(self, code: str) -> bool:
+        return code in self.settings.enabled
+
+    # -- files
+
+    def check_paths(self, paths: Iterable[str]) -> Iterator[Finding]:
+        """Every finding in the files under ``paths``, file by file, in order."""
+        for item in walk(paths, self.settings):
+            if isinstance(item, Finding):
+                yield self._count(item)
+                continue
+            path, kind = item
+            self.summary.files += 1
+            reader = {"jsonl": self._check_jsonl, "warc": self._check_docs,
+                      "txt": self._check_docs}[kind]
+            yield from reader(path, kind)
+
+    def _count(self, finding: Finding) -> Finding:
+        (self.summary.fixed if finding.fixed else self.summary.findings)[finding.code] += 1
+        return finding
+
+    def _check_docs(self, path: Path, kind: FileKind) -> Iterator[Finding]:
+        read = read_warc if kind == "warc" else read_txt
+        for item in read(path, str(path)):
+            if isinstance(item, Finding):
+                if self.on(item.code):
+                    yield self._count(item)
+            else:
+                self.summary.documents += 1
+                found, _ = self.check_doc(item)
+                yield from (self._count(f) for f in found)
+
+    def _check_jsonl(self, path: Path, kind: FileKind) -> Iterator[Finding]:
+        """A JSONL file's findings; with ``--fix`` they wait until the file is rewritten."""
+        found: list[Finding] = []
+        fixes: dict[int, bytes] = {}
+        for item in read_jsonl(path, str(path)):
+            if isinstance(item, Finding):
+                if self.on(item.code):
+                    found.append(item)
+            elif item.doc is not None:
+                self.summary.documents += 1
+                more, new_text = self.check_doc(item.doc)
+                found += more
+                if new_text is not None and item.record is not None:
+                    fixes[item.number] = _line_bytes({**item.record, "text": new_text})
+            if not self.settings.fix:
+                yield from (self._count(f) for f in found)
+                found.clear()
+        if fixes and any(f.code == "E001" for f in found):
+            found = [replace(f, fixed=False) for f in found]  # a file read halfway stays as is
+        elif fixes:
+            rewrite_lines(path, fixes)
+            self.summary.fixed_files += 1
+        yield from (self._count(f) for f in found)
+
+    # -- documents
+
+    def check_doc(self, doc: _Doc) -> tuple[list[Finding], str | None]:
+        """The document's findings, and (with ``--fix``) its text without the paragraphs the
+        C codes name, or None when there is nothing to fix."""
+        findings: list[Finding] = []
+        off = self._cruft(doc, findings)
+        new_text = None
+        if off and self.settings.fix and doc.kind == "jsonl":
+            findings = [replace(f, fixed=True) for f in findings]
+            new_text = _without(doc, off)
+            doc = _doc_from_text(new_text, path=doc.path, kind=doc.kind, line=doc.line,
+                                 offset=doc.offset, id=doc.id, url=doc.url, lang=doc.lang,
+                                 site=doc.site)
+        findings += self._text(doc)
+        findings += self._duplicates(doc)
+        return findings, new_text
+
+    def _at(self, doc: _Doc, block: int | None, message: str, code: str,
+            col: int | None = None) -> Finding:
+        """A finding in a document, at a paragraph (``block``) or on the whole document."""
+        if block is not None:
+            message = f"paragraph {block + 1}: {message}"
+        if doc.offset is not None:
+            message = f"@{doc.offset}: {message}"
+        if doc.kind == "txt":
+            line = doc.first_line + (doc.blocks[block] if block is not None else 0)
+            return Finding(doc.path, line, col, code, message)
+        return Finding(doc.path, doc.line, None, code, message, offset=doc.offset)
+
+    def _cruft(self, doc: _Doc, findings: list[Finding]) -> dict[int, str]:
+        """C001, C002, C003: paragraph index -> what names it as cruft (the first code wins)."""
+        # RE2 takes valid Unicode only: a lone surrogate (F002) stands in as U+FFFD here.
+        blocks = [Block(_SURROGATE.sub("\ufffd", doc.block_text(i)))
+                  for i in range(len(doc.blocks))]
+        found: dict[str, dict[int, str]] = {}
+        if self.on("C001"):
+            found["C001"] = {i: f"residual cruft, removed by {rule}"
+                             for i, rule in self._rule_verdicts(doc, blocks).items()}
+        if self.on("C002") or self.on("C003"):
+            scripts = off_script(blocks, doc.lang)
+            found["C002"] = scripts if self.on("C002") else {}
+            if self.on("C003"):  # judged as language.py does: only the same-script paragraphs
+                found["C003"] = off_language(blocks, scripts, doc.lang)
+        off: dict[int, str] = {}
+        for code, items in found.items():
+            for i, what in sorted(items.items()):
+                if i not in off:
+                    off[i] = what
+                    findings.append(self._at(doc, i, f"{what}: {_snippet(blocks[i].text)}",
+                                             code))
+        return off
+
+    def _rule_verdicts(self, doc: _Doc, blocks: Sequence[Block]) -> dict[int, str]:
+        joined = "\n".join(b.text for b in blocks)
+        names = list(self.rules.select(doc.url if isinstance(doc.url, str) else None,
+                                       joined).names)
+        if doc.site and doc.site not in names and any(f.name == doc.site
+                                                      for f in self.rules.files):
+            names.append(doc.site)  # the file that matched the raw page when it was cleaned
+        key = tuple(names)
+        if key not in self._prefilters:
+            self._prefilters[key] = _prefilter([self.rules.by_name(n) for n in key])
+        quick = self._prefilters[key]
+        if quick is False or (quick is not None and not quick.search(joined)):
+            return {}
+        verdicts = text_rule_verdicts([self.rules.by_name(n) for n in key], blocks)
+        return {i: rule.rule for i, rule in verdicts.items()}
+
+    def _text(self, doc: _Doc) -> list[Finding]:
+        out: list[Finding] = []
+        if self.on("T001"):
+            words = sum(len(doc.block_text(i).split()) for i in range(len(doc.blocks)))
+            if words < self.settings.min_words:
+                out.append(self._at(doc, None, "empty text" if not words else
+                                    f"text has {words} words, fewer than the minimum "
+                                    f"{self.settings.min_words}", "T001"))
+        if not _MAY_HAVE_PROBLEM.search("\n".join(doc.lines)):
+            return out
+        for i in range(len(doc.blocks)):
+            line = doc.lines[doc.blocks[i]]
+            if self.on("F002") and _SURROGATE.search(line):
+                out.append(self._at(doc, i, "lone surrogate escape: not valid Unicode", "F002"))
+            for code, index, message in _char_problems(line):
+                if self.on(code):
+                    out.append(self._at(doc, i, message, code, col=index + 1))
+        return out
+
+    def _duplicates(self, doc: _Doc) -> list[Finding]:
+        out: list[Finding] = []
+        if doc.id is not None:  # ids are per kind: a JSONL and a WARC of one run share them
+            first = self._ids.setdefault((doc.kind, doc.id), doc.where)
+            if first != doc.where and self.on("D003"):
+                out.append(self._at(doc, None, f"same id {doc.id} as {first}", "D003"))
+                return out  # the same record again: D001 and D002 would say it twice more
+        text = " ".join(doc.text().split())
+        if text:
+            key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            out += self._seen(self._texts, key, doc, "D001", "same text as {}")
+        if isinstance(doc.url, str) and doc.url:
+            out += self._seen(self._urls, doc.url, doc, "D002", "same URL as {}")
+        return out
+
+    def _seen(self, seen: dict[Any, tuple[str | None, str]], key: Any, doc: _Doc, code: str,
+              message: str) -> list[Finding]:
+        """A finding if another document (another id) had this key first."""
+        first_id, first_where = seen.setdefault(key, (doc.id, doc.where))
+        if first_where == doc.where or (doc.id is not None and first_id == doc.id):
+            return []  # itself, or the same document in another kind of file (JSONL and WARC)
+        return [self._at(doc, None, message.format(first_where), code)] if self.on(code) else []
+
+
+def _line_bytes(record: dict[str, Any]) -> bytes:
+    line = dumps(record) + "\n"
+    try:
+        return line.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (F002) stays the escape it was
+        return (json.dumps(record) + "\n").encode("ascii")
+
+
+def _without(doc: _Doc, off: dict[int, str]) -> str:
+    """The document's text without the paragraphs in ``off``, blank lines tidied."""
+    drop = {doc.blocks[i] for i in off}
+    text = "\n".join(s for i, s in enumerate(doc.lines) if i not in drop)
+    return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text).strip("\n")
+
+
+def off_script(blocks: Sequence[Block], lang: str | None) -> dict[int, str]:
+    """C002: paragraphs with several words in another script than the document's main script.
+
+    The test is language.py's own (private there; this is its one other user), so that check
+    flags what ``cleaner clean`` would have removed.
+    """
+    # Counting letters per script costs a look-up per character; a set of the distinct
+    # characters tells at C speed whether there is more than one script to count.
+    scripts = {s for ch in set("".join(b.text for b in blocks)) if (s := char_script(ch))}
+    if len(scripts) < 2:
+        return {}
+    per_block = [script_counts(b.text) for b in blocks]
+    total: Counter[str] = Counter()
+    for c in per_block:
+        total.update(c)
+    doc_script = total.most_common(1)[0][0]
+    off: dict[int, str] = {}
+    for i, c in enumerate(per_block):
+        if other_script(blocks[i].text, c, doc_script):
+            off[i] = (f"in {c.most_common(1)[0][0].title()} script, the document is in "
+                      f"{lang or 'an unknown language'} ({doc_script.title()} script)")
+    return off
+
+
+_STRIP = ".,;:!?\"'()"  # what language.py strips from a word before the stopword look-up
+
+
+@cache
+def _plain_stopwords(lang: str) -> frozenset[str]:
+    """The stopwords a word matches without stripping (jusText's lists hold 'however,')."""
+    return frozenset(w for w in stoplist(lang) if w == w.strip(_STRIP))
+
+
+def off_language(blocks: Sequence[Block], skip: Iterable[int], lang: str | None) -> \
+        dict[int, str]:
+    """C003: long paragraphs in the document's script that are in another language.
+
+    language.py's test: a paragraph of 12+ words with almost none of ``lang``'s stopwords goes
+    to langdetect. Few paragraphs get that far: a cheap count first drops every paragraph whose
+    share of stopwords is surely too high (it counts fewer stopwords, over more words, than
+    language.py does), so langdetect is not called per paragraph.
+    """
+    stops = _plain_stopwords(lang) if lang else frozenset()
+    if not lang or not stops:
+        return {}
+    skipped = set(skip)
+    candidates = []
+    for i, b in enumerate(blocks):
+        if i in skipped:
+            continue
+        words = b.text.lower().split()
+        if len(words) >= MIN_JUDGED_WORDS and \
+                sum(map(stops.__contains__, words)) <= MAX_STOPWORD_SHARE * len(words):
+            candidates.append(i)
+    if not candidates:
+        return {}
+    return {i: f"in {code}, the document is in {lang}"
+            for i, code in same_script_off(blocks, candidates, lang).items()}
+
+
+# --- fixing -------------------------------------------------------------------------------------
+
+
+def rewrite_lines(path: Path, fixes: dict[int, bytes]) -> None:
+    """Replace lines (1-based number -> new bytes) of a JSONL or JSONL.gz file, atomically.
+
+    The other lines are copied byte for byte; the file keeps its mode; a ``.gz`` file is
+    written with no name or time in its header, as ``cleaner clean`` writes it.
+    """
+    mode = stat.S_IMODE(path.stat().st_mode)
+    out, tmp = open_temp(path)
+    try:
+        with out:
+            sink: IO[bytes] = out
+            if path.name.lower().endswith(".gz"):
+                sink = cast(IO[bytes], gzip.GzipFile(filename="", mode="wb", fileobj=out,
+                                                     mtime=0))
+            with _open_lines(path) as src:
+                for number, line in enumerate(src, 1):
+                    sink.write(fixes.get(number, line))
+            if sink is not out:
+                sink.close()
+        tmp.chmod(mode)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
