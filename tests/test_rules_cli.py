@@ -461,6 +461,14 @@ def test_import_ftr_reports_what_does_not_carry_over(tmp_path, capsys):
             "@id=\"o'reilly-box\"]") in news["html"]["remove_xpath"]
 
 
+def test_import_ftr_creates_the_output_directory(tmp_path, capsys):
+    out = tmp_path / "new" / "rules"
+    code, _, _ = run(["rules", "import-ftr", str(FTR / "news.example.org.txt"), "-o", str(out)],
+                     capsys)
+    assert code == 0
+    assert (out / "news.example.org.toml").is_file()
+
+
 def test_import_ftr_usage_and_failures(tmp_path, capsys):
     assert run(["rules", "import-ftr", str(FTR)], capsys)[0] == 2  # several files, no -o
     out = tmp_path / "out"

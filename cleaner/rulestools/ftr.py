@@ -582,8 +582,10 @@ def run(args: argparse.Namespace) -> int:
     out: Path | None = args.output
     if out is None and len(files) > 1:
         raise ConfigError("several files to convert: give an output directory with -o DIR")
-    if out is not None and not out.is_dir():
-        raise ConfigError(f"{out}: no such directory")
+    if out is not None:
+        if out.exists() and not out.is_dir():
+            raise ConfigError(f"{out}: not a directory")
+        out.mkdir(parents=True, exist_ok=True)
     rules = base_rules(args.rules or ())
     failed = 0
     for path in files:
