@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import cli
+from cleaner.ruleset import shipped_rules_dir
 from conftest import FIXTURES
 
 pytestmark = pytest.mark.precommit
@@ -121,3 +122,36 @@ def test_a_dirty_corpus_fails_with_the_findings(corpus, hook_repo, home):
     assert ("data/seeds.jsonl:1: D002 same URL as data/dirty.jsonl:1" in out
             or "data/dirty.jsonl:1: D002 same URL as data/seeds.jsonl:1" in out)
     assert "README.txt" not in out
+
+
+@pytest.fixture
+def rules_repo(tmp_path):
+    """A repository that keeps its own rule files: a copy of the bundled ones."""
+    repo = tmp_path / "site-rules"
+    shutil.copytree(shipped_rules_dir(), repo / "rules")
+    git(repo, "init", "-q")
+    return repo
+
+
+def try_rules_hook(repo, hook_repo, home):
+    git(repo, "add", "-A")
+    return pre_commit(repo, home, "try-repo", str(hook_repo), "cleaner-rules", "--all-files")
+
+
+def test_good_rule_files_pass_the_rules_hook(rules_repo, hook_repo, home):
+    result = try_rules_hook(rules_repo, hook_repo, home)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "cleaner rules check" in result.stdout
+    assert "Passed" in result.stdout
+
+
+def test_a_broken_rule_file_fails_the_rules_hook(rules_repo, hook_repo, home):
+    (rules_repo / "rules" / "example.org.toml").write_text(
+        '[match]\nhosts = ["example.org"]\n\n[[drop_line]]\nname = "menu"\n'
+        "pattern = '(Menu)\\1'\n\n[[test]]\nname = \"t\"\ninput = \"Menu\"\n"
+        'must_not_contain = ["Menu"]\n', encoding="utf-8")
+    result = try_rules_hook(rules_repo, hook_repo, home)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Failed" in result.stdout
+    assert "rules/example.org.toml" in result.stdout
+    assert "R001" in result.stdout
