@@ -327,7 +327,8 @@ def _build_test(data: Any, label: str, key: str) -> RuleTest:
     return test
 
 
-def _host_of(url: str | None) -> str | None:
+def host_of(url: str | None) -> str | None:
+    """The host a rule file's ``hosts`` are compared with: lower case, without ``www.``."""
     if not url:
         return None
     try:
@@ -373,7 +374,7 @@ class RuleFile:
         """Why this file applies to a document (host or fingerprints), or None."""
         if self.is_default:
             return "default: applies to every document"
-        host = _host_of(url)
+        host = host_of(url)
         if host:
             for h in self.hosts:
                 if host == h or host.endswith("." + h):

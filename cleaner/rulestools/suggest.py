@@ -32,7 +32,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import re2
 
@@ -50,6 +49,7 @@ from cleaner.ruleset import (
     TextRule,
     TruncateAt,
     compile_regex,
+    host_of,
     is_link_like,
     is_prose,
     parse_rule_file,
@@ -368,16 +368,6 @@ def propose(pages: list[Page]) -> Analysis:
 # --- matching -----------------------------------------------------------------------------------
 
 
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    return host.lower().removeprefix("www.") if host else None
-
-
 def _fingerprints(a: Analysis, rules: RuleSet, pages: list[Page]) -> list[str]:
     """Distinctive lines on every page in ``pages``, found verbatim in their raw text, that no
     other rule file's test page contains."""
@@ -395,11 +385,11 @@ def _fingerprints(a: Analysis, rules: RuleSet, pages: list[Page]) -> list[str]:
 
 def match_table(a: Analysis, rules: RuleSet, hosts: Sequence[str]) -> dict[str, Any]:
     """``[match]``: hosts from the URLs (or --host), fingerprints for pages without a URL."""
-    found = sorted({h for p in a.pages if (h := _host(p.url))} | set(hosts))
+    found = sorted({h for p in a.pages if (h := host_of(p.url))} | set(hosts))
     table: dict[str, Any] = {}
     if found:
         table["hosts"] = found
-    unmatched = [p for p in a.pages if not hosts and not _host(p.url)]
+    unmatched = [p for p in a.pages if not hosts and not host_of(p.url)]
     if unmatched:
         fps = _fingerprints(a, rules, unmatched)
         if fps:
