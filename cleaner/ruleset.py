@@ -476,15 +476,16 @@ class RuleSet:
         return next(f for f in self.files if f.name == name)
 
     def select(self, url: str | None, source_text: str) -> Selection:
-        """The files that apply to a document with this URL and decoded source."""
-        picked: list[RuleFile] = []
-        reasons: list[str] = []
-        for f in self.files:
-            why = f.match_reason(url, source_text)
-            if why is not None:
-                picked.append(f)
-                reasons.append(why)
-        return Selection(tuple(picked), tuple(reasons))
+        """The files that apply to a document with this URL and decoded source.
+
+        Least specific first: ``_default``, then files matched by fingerprints (a theme), then
+        by host (the site itself), which is the document's ``site`` and gets the credit when
+        several files remove the same line.
+        """
+        found = [(f, why) for f in self.files
+                 if (why := f.match_reason(url, source_text)) is not None]
+        found.sort(key=lambda fw: (not fw[0].is_default, fw[1].startswith("host ")))
+        return Selection(tuple(f for f, _ in found), tuple(why for _, why in found))
 
 
 def shipped_rules_dir() -> Path:

@@ -224,3 +224,13 @@ def test_bundled_rules_are_the_repo_rules():
     names = sorted(p.name for p in repo.glob("*.toml"))
     assert names == sorted(p.name for p in bundled.glob("*.toml"))
     assert all((repo / n).read_bytes() == (bundled / n).read_bytes() for n in names)
+
+
+def test_host_match_is_the_most_specific_selection():
+    """A page of a site that also shows a theme's marks: the site's file is the site."""
+    site = rule('[match]\nhosts = ["a.com"]\n', name="a.com")
+    theme = rule('[match]\nfingerprints = ["spot_img"]\n', name="zz-theme")
+    from cleaner.ruleset import RuleSet
+
+    sel = RuleSet((site, theme)).select("https://a.com/x", "spot_img")
+    assert sel.names == ("zz-theme", "a.com")
