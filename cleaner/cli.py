@@ -28,7 +28,7 @@ from cleaner.config import (
 )
 from cleaner.inputs import check_url_option, iter_inputs
 from cleaner.inputs.manifest import load_manifest
-from cleaner.model import Doc, Reject
+from cleaner.model import Doc, Reject, Skipped
 from cleaner.pipeline import Summary, build_steps, run
 from cleaner.ruleset import RuleSet, load_rules
 
@@ -168,11 +168,11 @@ class Reporter:
         self._last = 0.0
         self._dirty = False
 
-    def result(self, result: Doc | Reject, summary: Summary) -> None:
-        if isinstance(result, Reject) and not self.quiet:
-            self._clear()
-            word = "failed" if result.failed else f"rejected ({result.reason.value})"
-            print(f"cleaner: {result.source}: {word}: {result.detail}", file=self.stream)
+    def result(self, result: Doc | Reject | Skipped, summary: Summary) -> None:
+        if not self.quiet:
+            for line in _messages(result):
+                self._clear()
+                print(line, file=self.stream)
         if self.progress and time.monotonic() - self._last > 0.1:
             self._last = time.monotonic()
             rate = summary.read / summary.seconds if summary.seconds else 0.0
@@ -196,6 +196,10 @@ class Reporter:
               file=w)
         if s.no_url:
             print(f"  {s.no_url} kept without a source URL (url: null)", file=w)
+        for what, n in sorted(s.warnings.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"  warning {n:>5}  {what} (the documents were kept)", file=w)
+        for what, n in sorted(s.skipped.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"  skipped {n:>5}  {what} (not read: not an input)", file=w)
         for reason, n in sorted(s.rejected.items(), key=lambda kv: (-kv[1], kv[0])):
             print(f"  rejected {n:>5}  {reason}", file=w)
         total = sum(s.removed_by_rule.values())
@@ -203,6 +207,16 @@ class Reporter:
             print(f"  removed {total} fragments:", file=w)
             for rule, n in sorted(s.removed_by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
                 print(f"  {n:>7}  {rule}", file=w)
+
+
+def _messages(result: Doc | Reject | Skipped) -> list[str]:
+    """The per-input lines on stderr for a result: rejects, skipped paths, warnings."""
+    if isinstance(result, Reject):
+        word = "failed" if result.failed else f"rejected ({result.reason.value})"
+        return [f"cleaner: {result.source}: {word}: {result.detail}"]
+    if isinstance(result, Skipped):
+        return [f"cleaner: {result.source}: skipped: {result.detail}"]
+    return [f"cleaner: {result.raw.source}: warning: {w}" for w in result.warnings]
 
 
 def warc_settings(cfg: Config, rules: RuleSet) -> WarcSettings:
@@ -232,6 +246,8 @@ def cmd_clean(cfg: Config, reporter: Reporter) -> int:
         rejects = stack.enter_context(JsonlSink(cfg.rejects)) if cfg.rejects else None
         for result in run(iter_inputs(cfg.inputs), steps, summary, cfg.keep_duplicates):
             reporter.result(result, summary)
+            if isinstance(result, Skipped):
+                continue
             if explain:
                 for line in explain_lines(result):
                     explain.write(line)

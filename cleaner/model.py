@@ -30,6 +30,8 @@ class RejectReason(StrEnum):
     EMPTY_AFTER_CLEANING = "empty_after_cleaning"
     WRONG_LANGUAGE = "wrong_language"
     DUPLICATE = "duplicate"
+    NOT_HTTP = "not_http"
+    TIMEOUT = "timeout"
     # The two below are failures, not rejects: the exit code is 1 when any occurs.
     READ_ERROR = "read_error"
     INTERNAL_ERROR = "internal_error"
@@ -153,6 +155,24 @@ class Reject:
 
 
 @dataclass(frozen=True, slots=True)
+class Skipped:
+    """A path found while walking an input directory that is not an input, and why.
+
+    Skipped paths are not documents: they are not counted as read, but they are reported
+    (a directory of scrapes holding ``app.js`` says so instead of cleaning it as an article).
+
+    Attributes:
+        source: the path.
+        what: a short category for the summary (``unknown kind .js``, ``not a regular file``).
+        detail: a sentence for a person.
+    """
+
+    source: Source
+    what: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
 class Doc:
     """A document being cleaned; steps return modified copies (``dataclasses.replace``).
 
@@ -165,6 +185,8 @@ class Doc:
         tree: the parsed HTML tree, until extraction consumes it.
         sites: names of the rule files that apply, ``_default`` first.
         removals: everything removed so far.
+        warnings: problems that did not cost the document (a refused URL, failed metadata
+            extraction), each ``"<kind>: <detail>"``; counted in the summary by kind.
     """
 
     raw: RawDoc
@@ -181,6 +203,7 @@ class Doc:
     sites: tuple[str, ...] = ()
     tree: Any = None
     removals: tuple[Removal, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:

@@ -22,7 +22,7 @@ from cleaner.extract import (
 from cleaner.inputs.encoding import decode_raw
 from cleaner.inputs.sniff import SNIFF_BYTES, sniff
 from cleaner.language import LanguageFilter
-from cleaner.model import Block, Doc, RawDoc, Reject, RejectReason, Removal, make_id
+from cleaner.model import Block, Doc, RawDoc, Reject, RejectReason, Removal, Skipped, make_id
 from cleaner.ruleset import (
     RuleSet,
     apply_html_rules,
@@ -192,6 +192,8 @@ class Summary:
     failed: int = 0
     no_url: int = 0
     removed_by_rule: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    warnings: Counter[str] = field(default_factory=Counter)
     seconds_by_step: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -206,6 +208,8 @@ class Summary:
         self.no_url += result.url is None
         for r in result.removals:
             self.removed_by_rule[r.rule] += 1
+        for w in result.warnings:
+            self.warnings[w.partition(":")[0]] += 1
 
 
 def clean_one(
@@ -236,18 +240,23 @@ def clean_one(
 
 
 def run(
-    inputs: Iterable[RawDoc | Reject],
+    inputs: Iterable[RawDoc | Reject | Skipped],
     steps: Sequence[Step],
     summary: Summary,
     keep_duplicates: bool = False,
-) -> Iterator[Doc | Reject]:
+) -> Iterator[Doc | Reject | Skipped]:
     """Clean every input and yield each document or reject in input order, counting in ``summary``.
 
     Exact duplicates (same clean text, or the same id) are rejected unless ``keep_duplicates``.
+    Skipped paths (not inputs) are passed on for the report and counted apart from documents.
     """
     seen: dict[str, str] = {}
     start = time.perf_counter()
     for item in inputs:
+        if isinstance(item, Skipped):
+            summary.skipped[item.what] += 1
+            yield item
+            continue
         summary.read += 1
         result = item if isinstance(item, Reject) else clean_one(item, steps,
                                                                  summary.seconds_by_step)

@@ -26,7 +26,7 @@ from cleaner.inputs.manifest import load_manifest, normalise_key
 from cleaner.inputs.sniff import SNIFF_BYTES, kind_from_name, looks_binary, resolve_kind
 from cleaner.inputs.text import EMPTY_DETAIL, binary_detail, read_text
 from cleaner.inputs.warc import read_warc
-from cleaner.model import RawDoc, Reject, RejectReason, Source
+from cleaner.model import RawDoc, Reject, RejectReason, Skipped, Source
 
 __all__ = [
     "DecodeFailure",
@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 
-def iter_inputs(cfg: InputConfig) -> Iterator[RawDoc | Reject]:
+def iter_inputs(cfg: InputConfig) -> Iterator[RawDoc | Reject | Skipped]:
     """Yield a raw document or reject for every document in the configured inputs.
 
     Paths are files, directories (walked recursively in path order, hidden entries
@@ -86,13 +86,13 @@ def check_url_option(cfg: InputConfig) -> None:
         )
 
 
-def _iter_inputs(cfg: InputConfig) -> Iterator[RawDoc | Reject]:
+def _iter_inputs(cfg: InputConfig) -> Iterator[RawDoc | Reject | Skipped]:
     for given in cfg.paths:
         for item in _read_given(given, cfg):
-            yield _with_outside_facts(item, cfg)
+            yield item if isinstance(item, Skipped) else _with_outside_facts(item, cfg)
 
 
-def _read_given(given: str, cfg: InputConfig) -> Iterator[RawDoc | Reject]:
+def _read_given(given: str, cfg: InputConfig) -> Iterator[RawDoc | Reject | Skipped]:
     if given == "-":
         try:
             data = sys.stdin.buffer.read()
@@ -108,7 +108,7 @@ def _read_given(given: str, cfg: InputConfig) -> Iterator[RawDoc | Reject]:
         yield from _read_path(path, given, cfg)
 
 
-def _walk(root: Path, given: str, cfg: InputConfig) -> Iterator[RawDoc | Reject]:
+def _walk(root: Path, given: str, cfg: InputConfig) -> Iterator[RawDoc | Reject | Skipped]:
     errors: list[OSError] = []
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):

@@ -37,7 +37,7 @@ import re2
 
 from cleaner.config import ConfigError, InputConfig
 from cleaner.inputs import iter_inputs
-from cleaner.model import Block, Doc, RawDoc, Reject, Source
+from cleaner.model import Block, Doc, RawDoc, Reject, Skipped, Source
 from cleaner.pipeline import ExtractHtml, Parse, SelectRules, build_steps, clean_one, to_doc
 from cleaner.ruleset import (
     LINK_LIST_MAX_WORDS,
@@ -93,6 +93,9 @@ def read_pages(paths: Sequence[str], rules: RuleSet) -> tuple[list[Page], list[s
     skipped: list[str] = []
     seen: dict[tuple[str, ...], str] = {}
     for item in iter_inputs(InputConfig(paths=tuple(paths))):
+        if isinstance(item, Skipped):
+            skipped.append(f"{item.source}: skipped: {item.detail}")
+            continue
         doc: Doc | Reject = item if isinstance(item, Reject) else to_doc(item)
         for step in (Parse(), SelectRules(rules), ExtractHtml(rules)):
             if isinstance(doc, Doc):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from cleaner.config import InputConfig
 from cleaner.inputs import iter_inputs
-from cleaner.model import Doc, Reject
+from cleaner.model import Doc, Reject, Skipped
 from cleaner.pipeline import Parse, to_doc
 from cleaner.ruleset import RuleSet
 
@@ -34,6 +34,8 @@ def _near_misses(rules: RuleSet, picked: set[str], text: str) -> Iterator[str]:
 def which(inputs: InputConfig, rules: RuleSet) -> Iterator[Which]:
     """For every document of the inputs: its URL, the files that apply and why."""
     for item in iter_inputs(inputs):
+        if isinstance(item, Skipped):
+            continue
         doc: Doc | Reject = item if isinstance(item, Reject) else to_doc(item)
         if isinstance(doc, Doc):
             doc = Parse().apply(doc)  # the URL a canonical link or Source line states
