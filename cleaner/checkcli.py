@@ -65,7 +65,8 @@ def add_parser(sub: Any) -> None:
                    help="rule files directory (repeatable; default: the config's, else the "
                    "bundled rules)")
     p.add_argument("--min-words", type=int, metavar="N",
-                   help="T001: fewer words than this is too short (default: 50)")
+                   help="T001: fewer words than this is too short (default: 1, so only an "
+                   "empty text, which `cleaner clean` never writes)")
     p.add_argument("--exclude", action="append", metavar="GLOB",
                    help="skip matching files and directories (repeatable; replaces the "
                    "config's exclude)")

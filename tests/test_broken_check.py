@@ -1,0 +1,73 @@
+"""`cleaner check` with what users pair it with: the output of `cleaner clean` (short documents,
+one run written as JSONL and WARC), and `--fix` on symlinked files."""
+
+import json
+
+import pytest
+
+from cleaner import cli
+from conftest import FIXTURES
+
+BROKEN = FIXTURES / "broken"
+SHORT = sorted(BROKEN.glob("check_short_*.html"))
+EXAMPLES = FIXTURES.parent.parent / "examples"
+
+PROSE = ("The harbour council met on Tuesday to discuss the new bridge over the river, and "
+         "members agreed that work should start in the spring.\n\nOfficials said the project "
+         "would cost more than expected, but they hoped that the regional government would "
+         "help with the budget.")
+
+
+def run(argv, capsys):
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def work(tmp_path, monkeypatch):
+    """A working directory with no config file above it that could change the defaults."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def short_run(work, capsys):
+    """The short fixture documents cleaned in one run to JSONL and WARC."""
+    assert len(SHORT) == 2
+    code, _, err = run(["clean", *SHORT, "-o", "short.jsonl", "-o", "short.warc.gz"], capsys)
+    assert code == 0, err
+    assert "2 kept" in err
+    return work
+
+
+def test_check_short_clean_output_passes_check_by_default(short_run, capsys):
+    code, out, err = run(["check", "short.jsonl", "short.warc.gz"], capsys)
+    assert (code, out) == (0, "")
+    assert "no findings" in err
+
+
+def test_check_examples_and_short_documents_pass_check_by_default(work, capsys):
+    code, _, err = run(["clean", EXAMPLES, *SHORT, "-o", "all.jsonl", "-o", "all.warc.gz"],
+                       capsys)
+    assert code == 0, err
+    for paths in (["all.jsonl"], ["all.warc.gz"], ["all.jsonl", "all.warc.gz"], ["."]):
+        assert run(["check", *paths], capsys)[:2] == (0, "")
+
+
+def test_check_empty_text_is_still_t001_by_default(work, capsys):
+    rec = {"id": "0000000000000001", "url": "https://example.com/a", "text": " \n\n ",
+           "lang": "en"}
+    (work / "empty.jsonl").write_text(json.dumps(rec) + "\n")
+    code, out, _ = run(["check", "empty.jsonl"], capsys)
+    assert code == 1
+    assert out == "empty.jsonl:1: T001 empty text\n"
+
+
+def test_check_min_words_when_configured_flags_short_texts(short_run, capsys):
+    code, out, _ = run(["check", "short.jsonl", "--min-words", "13"], capsys)
+    assert code == 1
+    assert out == "short.jsonl:1: T001 text has 12 words, fewer than the minimum 13\n"
+    (short_run / "cleaner.toml").write_text("[check]\nmin-words = 17\n")
+    code, out, _ = run(["check", "short.jsonl"], capsys)
+    assert [row.split(": ")[1].split()[0] for row in out.splitlines()] == ["T001", "T001"]
