@@ -47,6 +47,34 @@ _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 # surrogateescape maps each byte that is invalid as UTF-8 to one of these.
 _ESCAPED = re.compile("[\udc80-\udcff]")
 _REPLACEMENT_SHARE = 0.01
+# Terminal escape sequences (CSI such as colours, OSC such as window titles, two-byte
+# escapes) and stray ESC: junk from captured terminal output, never text.
+_ESCAPE_SEQUENCE = re.compile(
+    "\x1b(?:\\[[0-?]*[ -/]*[@-~]|\\][^\x07\x1b]*(?:\x07|\x1b\\\\)?|[ -/]*[0-~])?"
+)
+# C0 controls but tab and newline, DEL, and C1 controls (U+0080-U+009F).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e"
+
+
+def _control_replacement(code: int) -> str:
+    """What a control character becomes in clean text.
+
+    A newline for vertical tab, form feed and the separators. For a C1 control its
+    windows-1252 character, as browsers read ``&#150;`` and ISO-8859-1 pages: C1 in
+    decoded text is windows-1252 that was read as ISO-8859-1. Otherwise nothing.
+    """
+    if chr(code) in _LINE_BREAKS:
+        return "\n"
+    if 0x80 <= code <= 0x9F:
+        return bytes([code]).decode("cp1252", "ignore")
+    return ""
+
+
+_CONTROL_TABLE = {c: _control_replacement(c) for c in [*range(0x20), *range(0x7F, 0xA0)]}
+del _CONTROL_TABLE[ord("\t")], _CONTROL_TABLE[ord("\n")]
+# ISO-2022-JP is 7-bit: only its escape sequences tell it from ASCII.
+_ISO_2022_JP = re.compile(rb"\x1b(?:\$[@B]|\([BJ])")
 
 
 def decode(data: bytes, declared: str | None, kind: Kind) -> tuple[str, str]:
@@ -91,6 +119,12 @@ def _decode(data: bytes, declared: str | None, kind: Kind) -> tuple[str, str] | 
     bom = _by_bom(data)
     if bom is not None:
         return bom
+    if data.isascii() and _ISO_2022_JP.search(data):
+        labels_or_jis = [declared, _meta_charset(data) if kind == "html" else None, "iso-2022-jp"]
+        for label in labels_or_jis:
+            found = _by_label(data, label)
+            if found is not None:
+                return found
     utf8 = _lenient_utf8(data)
     labels = [declared, _meta_charset(data) if kind == "html" else None]
     if utf8 is None or data.isascii():
@@ -227,4 +261,8 @@ def _failure_detail(data: bytes) -> str:
 
 
 def _normalise(text: str) -> str:
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    """No BOM, ``\\n`` newlines, and no control characters but tab and newline."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROLS.search(text) is None:
+        return text
+    return _ESCAPE_SEQUENCE.sub("", text).translate(_CONTROL_TABLE)
