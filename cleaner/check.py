@@ -187,6 +187,7 @@ class Summary:
     findings: Counter[str] = field(default_factory=Counter)
     fixed: Counter[str] = field(default_factory=Counter)
     fixed_files: int = 0
+    copies: Counter[str] = field(default_factory=Counter)  # path -> documents checked before
 
 
 # --- files --------------------------------------------------------------------------------------
@@ -278,6 +279,8 @@ class _Doc:
     lines: list[str]  # the text split at newlines, as stored
     blocks: list[int]  # indices into lines of the non-blank ones: the paragraphs
     first_line: int = 0  # .txt: the file line of lines[0]
+    digest: str | None = None  # the raw capture's, as the record gives it
+    problems: list[Finding] = field(default_factory=list)  # the record's F003-F005
 
     @property
     def where(self) -> str:
@@ -336,10 +339,12 @@ def _record_doc(record: dict[str, Any], path: str, kind: FileKind, line: int,
     if not isinstance(text, str):
         return None
     lang, site, doc_id = record.get("lang"), record.get("site"), record.get("id")
+    digest = record.get("digest")
     return _doc_from_text(
         text, path=path, kind=kind, line=line, offset=offset,
         id=doc_id if isinstance(doc_id, str) else None, url=record.get("url"),
-        lang=lang if isinstance(lang, str) else None, site=site if isinstance(site, str) else None)
+        lang=lang if isinstance(lang, str) else None, site=site if isinstance(site, str) else None,
+        digest=digest if isinstance(digest, str) else None)
 
 
 def _open_lines(path: Path) -> IO[bytes]:
@@ -353,11 +358,12 @@ READ_ERRORS = (OSError, EOFError, zlib.error)
 
 @dataclass(frozen=True, slots=True)
 class _Line:
-    """A JSONL line: its document, or None (with the line's findings) when it has none."""
+    """A JSONL line: its document (None when it has none) and the record's findings."""
 
     number: int
     doc: _Doc | None
     record: dict[str, Any] | None
+    problems: tuple[Finding, ...] = ()
 
 
 def read_jsonl(path: Path, shown: str) -> Iterator[_Line | Finding]:
@@ -389,9 +395,9 @@ def _jsonl_line(raw: bytes, number: int, shown: str) -> Iterator[_Line | Finding
         yield Finding(shown, number, None, "F001",
                       f"not a JSON object: a {type(record).__name__}")
         return
-    for code, message in _record_problems(record):
-        yield Finding(shown, number, None, code, message)
-    yield _Line(number, _record_doc(record, shown, "jsonl", number, None), record)
+    problems = tuple(Finding(shown, number, None, code, message)
+                     for code, message in _record_problems(record))
+    yield _Line(number, _record_doc(record, shown, "jsonl", number, None), record, problems)
 
 
 def read_warc(path: Path, shown: str) -> Iterator[_Doc | Finding]:
@@ -417,11 +423,14 @@ def _warc_doc(item: ArchivedDoc, shown: str) -> Iterator[_Doc | Finding]:
                       "'record' object", offset=item.offset)
         return
     record = item.record
-    for code, message in _record_problems(record):
-        yield Finding(shown, 0, None, code, f"@{item.offset}: {message}", offset=item.offset)
+    problems = [Finding(shown, 0, None, code, f"@{item.offset}: {message}", offset=item.offset)
+                for code, message in _record_problems(record)]
     doc = _record_doc(record, shown, "warc", 0, item.offset)
     if doc:
+        doc.problems = problems  # reported with the document, unless it is a copy
         yield doc
+    else:
+        yield from problems
 
 
 _FRONT_MATTER_MAX_LINES = 50
@@ -623,6 +632,7 @@ class Checker:
         self._texts: dict[bytes, tuple[str | None, str]] = {}
         self._urls: dict[str, tuple[str | None, str]] = {}
         self._ids: dict[tuple[str, str], str] = {}
+        self._copies: dict[tuple[str, str, bytes], FileKind] = {}
 
     def on(self, code: str) -> bool:
         return code in self.settings.enabled
@@ -651,9 +661,13 @@ class Checker:
             if isinstance(item, Finding):
                 if self.on(item.code):
                     yield self._count(item)
+            elif self._is_copy(item):
+                self.summary.copies[item.path] += 1
             else:
                 self.summary.documents += 1
                 found, _ = self.check_doc(item)
+                self._remember(item, None)
+                found[:0] = [f for f in item.problems if self.on(f.code)]
                 yield from (self._count(f) for f in found)
 
     def _check_jsonl(self, path: Path, kind: FileKind) -> Iterator[Finding]:
@@ -664,12 +678,15 @@ class Checker:
             if isinstance(item, Finding):
                 if self.on(item.code):
                     found.append(item)
-            elif item.doc is not None:
-                self.summary.documents += 1
-                more, new_text = self.check_doc(item.doc)
-                found += more
-                if new_text is not None and item.record is not None:
-                    fixes[item.number] = _line_bytes({**item.record, "text": new_text})
+            elif item.doc is not None and self._is_copy(item.doc):
+                self.summary.copies[item.doc.path] += 1
+                if self.settings.fix:  # reported with the first copy; fixed here all the same
+                    self._fix_line(item, item.doc, fixes)
+            else:
+                found += (f for f in item.problems if self.on(f.code))
+                if item.doc is not None:
+                    self.summary.documents += 1
+                    found += self._fix_line(item, item.doc, fixes)
             if not self.settings.fix:
                 yield from (self._count(f) for f in found)
                 found.clear()
@@ -679,6 +696,39 @@ class Checker:
             rewrite_lines(path, fixes)
             self.summary.fixed_files += 1
         yield from (self._count(f) for f in found)
+
+    def _fix_line(self, item: _Line, doc: _Doc, fixes: dict[int, bytes]) -> list[Finding]:
+        """A JSONL document's findings; its line's new bytes go to ``fixes`` (with ``--fix``)."""
+        found, new_text = self.check_doc(doc)
+        if new_text is not None and item.record is not None:
+            fixes[item.number] = _line_bytes({**item.record, "text": new_text})
+        self._remember(doc, new_text)
+        return found
+
+    # -- the same document in another kind of file
+
+    @staticmethod
+    def _copy_key(doc: _Doc, text: str | None) -> tuple[str, str, bytes] | None:
+        if doc.id is None or doc.digest is None:
+            return None
+        text = "\n".join(doc.lines) if text is None else text
+        return doc.id, doc.digest, hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                                   digest_size=16).digest()
+
+    def _is_copy(self, doc: _Doc) -> bool:
+        """True if a file of another kind held this document (same id, raw digest and text)
+        first: ``clean -o a.jsonl -o a.warc.gz`` writes each document twice, and a corpus
+        checked both ways reports each finding once. In a file of the same kind it is D003."""
+        key = self._copy_key(doc, None)
+        first = self._copies.get(key) if key else None
+        return first is not None and first != doc.kind
+
+    def _remember(self, doc: _Doc, fixed_text: str | None) -> None:
+        """Note a checked document; with ``--fix``, by the text it has once fixed, so that an
+        unfixed copy in a WARC archive is still checked and its findings reported."""
+        key = self._copy_key(doc, fixed_text)
+        if key:
+            self._copies.setdefault(key, doc.kind)
 
     # -- documents
 

@@ -127,13 +127,22 @@ def _by_code(counts: dict[str, int]) -> str:
     return ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
 
 
+def _copies(s: Summary) -> str:
+    """`` (and 5 copies of them in a.warc.gz, checked once)``: JSONL and WARC of one run."""
+    n = sum(s.copies.values())
+    if not n:
+        return ""
+    where = next(iter(s.copies)) if len(s.copies) == 1 else f"{len(s.copies)} other files"
+    return f" (and {n} cop{'ies' if n != 1 else 'y'} of them in {where}, checked once)"
+
+
 def print_summary(s: Summary, seconds: float, stream: TextIO) -> None:
     """``cleaner check: 2 files, 120 documents, 3 findings (C001 2, T001 1) in 0.4 s``."""
     total = sum(s.findings.values())
     found = f"{total} finding{'s' * (total != 1)} ({_by_code(s.findings)})" if total \
         else "no findings"
     line = (f"cleaner check: {s.files} file{'s' * (s.files != 1)}, {s.documents} "
-            f"document{'s' * (s.documents != 1)}, {found}")
+            f"document{'s' * (s.documents != 1)}{_copies(s)}, {found}")
     if s.fixed:
         line += (f"; fixed {sum(s.fixed.values())} ({_by_code(s.fixed)}) in {s.fixed_files} "
                  f"file{'s' * (s.fixed_files != 1)}")

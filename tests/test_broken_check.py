@@ -71,3 +71,70 @@ def test_check_min_words_when_configured_flags_short_texts(short_run, capsys):
     (short_run / "cleaner.toml").write_text("[check]\nmin-words = 17\n")
     code, out, _ = run(["check", "short.jsonl"], capsys)
     assert [row.split(": ")[1].split()[0] for row in out.splitlines()] == ["T001", "T001"]
+
+
+def test_check_jsonl_and_warc_of_one_run_report_each_finding_once(short_run, capsys):
+    code, out, err = run(["check", "short.jsonl", "short.warc.gz", "--min-words", "20",
+                          "--format", "json"], capsys)
+    assert code == 1
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert [(r["path"], r["line"], r["code"]) for r in rows] == [
+        ("short.jsonl", 1, "T001"), ("short.jsonl", 2, "T001")]
+    assert "2 documents (and 2 copies of them in short.warc.gz, checked once)" in err
+
+
+def test_check_warc_first_still_reports_each_document_once(short_run, capsys):
+    code, out, _ = run(["check", "short.warc.gz", "short.jsonl", "--min-words", "20"], capsys)
+    assert code == 1
+    assert [row.split(":")[0] for row in out.splitlines()] == ["short.warc.gz"] * 2
+
+
+def test_check_a_copy_whose_text_differs_is_checked(short_run, capsys):
+    """Same id, other text: not the same document (a hand edit); its findings are its own."""
+    lines = (short_run / "short.jsonl").read_text().splitlines()
+    rec = json.loads(lines[0])
+    rec["text"] += "\n\nShare post:"
+    lines[0] = json.dumps(rec)
+    (short_run / "short.jsonl").write_text("\n".join(lines) + "\n")
+    code, out, _ = run(["check", "short.jsonl", "short.warc.gz"], capsys)
+    assert code == 1
+    assert [row.split(": ")[1].split()[0] for row in out.splitlines()] == ["C001"]
+
+
+def test_check_the_same_document_twice_in_one_kind_is_still_d003(short_run, capsys):
+    (short_run / "again.jsonl").write_bytes((short_run / "short.jsonl").read_bytes())
+    code, out, _ = run(["check", "short.jsonl", "again.jsonl"], capsys)
+    assert code == 1
+    assert [row.split(": ")[1].split()[0] for row in out.splitlines()] == ["D003", "D003"]
+
+
+def _drivers_rule(work):
+    rules = work / "myrules"
+    rules.mkdir()
+    (rules / "_default.toml").write_text(
+        '[[drop_line]]\nname = "detour_line"\npattern = "^Drivers should use"\n\n'
+        '[[test]]\nname = "t"\ninput = "Drivers should use the bridge."\n'
+        'must_not_contain = ["Drivers"]\n')
+    return rules
+
+
+def test_check_fix_of_the_jsonl_copy_leaves_the_warc_copy_reported(short_run, capsys):
+    """--fix rewrites the JSONL; the WARC still holds the cruft, and says so."""
+    rules = _drivers_rule(short_run)
+    code, out, _ = run(["check", "--fix", "--rules", rules, "short.jsonl", "short.warc.gz"],
+                       capsys)
+    assert code == 1
+    rows = out.splitlines()
+    assert [(row.split(":")[0], row.endswith("(fixed)")) for row in rows] == [
+        ("short.jsonl", True), ("short.warc.gz", False)]
+    assert "Drivers" not in (short_run / "short.jsonl").read_text()
+
+
+def test_check_fix_of_a_jsonl_checked_after_its_warc(short_run, capsys):
+    """The WARC copy is reported first; the JSONL copy is still fixed."""
+    rules = _drivers_rule(short_run)
+    code, out, _ = run(["check", "--fix", "--rules", rules, "short.warc.gz", "short.jsonl"],
+                       capsys)
+    assert code == 1
+    assert [row.split(":")[0] for row in out.splitlines()] == ["short.warc.gz"]
+    assert "Drivers" not in (short_run / "short.jsonl").read_text()
