@@ -76,7 +76,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("F002", "invalid UTF-8 (or a lone surrogate escape)"),
     Code("F003", "a required field (id, url, text, lang) is missing or of the wrong type"),
     Code("F004", "malformed source URL: not an absolute http(s) URL"),
-    Code("F005", "no source URL (url is null); off by default", default=False),
+    Code("F005", "no source URL (url is null or empty); off by default", default=False),
     Code("T001", "empty text, or fewer words than --min-words when it is set"),
     Code("T002", "HTML tags or entities left in the text"),
     Code("T003", "mojibake: UTF-8 read as cp1252 or latin-1 (Ã©, â€™)"),
@@ -311,14 +311,14 @@ def _record_problems(record: dict[str, Any]) -> Iterator[tuple[str, str]]:
         if key not in record:
             yield "F003", f"missing required field {key!r}"
         elif key == "url":
-            yield from _url_problems(record["url"], "url is null")
+            yield from _url_problems(record["url"], "url is null or empty")
         elif not isinstance(record[key], types):
             expected = " or ".join("null" if t is type(None) else t.__name__ for t in types)
             yield "F003", f"field {key!r} is {type(record[key]).__name__}, expected {expected}"
 
 
 def _url_problems(url: Any, missing: str) -> Iterator[tuple[str, str]]:
-    if url is None:
+    if url is None or url == "":  # clean writes an unknown value as null or as ""
         yield "F005", f"no source URL ({missing})"
         return
     if not isinstance(url, str):
@@ -785,7 +785,7 @@ class Checker:
 
     def _rule_verdicts(self, doc: _Doc, blocks: Sequence[Block]) -> dict[int, str]:
         joined = "\n".join(b.text for b in blocks)
-        names = list(self.rules.select(doc.url if isinstance(doc.url, str) else None,
+        names = list(self.rules.select(doc.url if isinstance(doc.url, str) and doc.url else None,
                                        joined).names)
         if doc.site and doc.site not in names and any(f.name == doc.site
                                                       for f in self.rules.files):

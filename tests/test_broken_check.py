@@ -138,3 +138,13 @@ def test_check_fix_of_a_jsonl_checked_after_its_warc(short_run, capsys):
     assert code == 1
     assert [row.split(":")[0] for row in out.splitlines()] == ["short.warc.gz"]
     assert "Drivers" not in (short_run / "short.jsonl").read_text()
+
+
+@pytest.mark.parametrize("url", [None, ""])
+def test_check_an_empty_url_is_no_source_url_not_a_malformed_one(work, capsys, url):
+    """clean writes an unknown URL as null or as an empty string: F005, off by default."""
+    rec = {"id": "0000000000000001", "url": url, "text": PROSE, "lang": "en", "site": ""}
+    (work / "nourl.jsonl").write_text(json.dumps(rec) + "\n")
+    assert run(["check", "nourl.jsonl"], capsys)[:2] == (0, "")
+    code, out, _ = run(["check", "nourl.jsonl", "--select", "F"], capsys)
+    assert (code, out) == (1, "nourl.jsonl:1: F005 no source URL (url is null or empty)\n")
