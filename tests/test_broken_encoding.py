@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.inputs.encoding import decode
+from cleaner.inputs.encoding import decode, decode_raw
+from cleaner.inputs.sniff import looks_binary
+from cleaner.model import RawDoc, Reject, Source
 
 LEGACY = Path(__file__).parent / "fixtures" / "broken" / "legacy"
 BROKEN = LEGACY.parent
@@ -20,6 +22,35 @@ _SAME = {
     "shift_jis": {"shift_jis", "cp932"},
     "koi8_r": {"koi8_r", "koi8_u"},
 }
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<html><body><p>Plain English text in UTF-16, no byte order mark.</p></body></html>",
+        "Grüße aus München: eine Straße, ein Café. " * 3,
+        "Привет, мир! Hello, world! " * 3,
+    ],
+)
+def test_utf16_without_bom_is_text(codec, text):
+    data = text.encode(codec)
+    assert not looks_binary(data)
+    assert decode(data, None, "html") == (text, codec)
+    assert decode_raw(RawDoc(data=data, source=Source("page.html"))) == (text, codec)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # 16-bit samples: NULs in every other byte, but the other bytes are not text.
+        bytes(b for i in range(400) for b in (i * 7 % 32, 0)),
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06",
+        bytes(1000),
+    ],
+)
+def test_binary_with_nuls_is_still_binary(data):
+    assert looks_binary(data)
 
 
 @pytest.mark.parametrize(
@@ -52,3 +83,13 @@ def test_iso_2022_jp_still_decodes_with_and_without_a_label():
     assert decode(data, "iso-2022-jp", "text") == (text, "iso2022_jp")
     assert decode(data, None, "text") == (text, "iso2022_jp")
     assert decode(b"<p>" + data + b"</p>", None, "html") == (f"<p>{text}</p>", "iso2022_jp")
+
+
+def test_decode_raw_of_utf16_without_bom_is_not_rejected():
+    data = "A page of text.".encode("utf-16-le")
+    assert not isinstance(decode_raw(RawDoc(data=data, source=Source("x.txt"))), Reject)
+
+
+def test_broken_fixture_utf16_file():
+    path = BROKEN / "encoding_utf16le_nobom.txt"
+    assert decode(path.read_bytes(), None, "text")[0].startswith("Ein Text in UTF-16")

@@ -8,7 +8,7 @@ import re
 import charset_normalizer
 from charset_normalizer import CharsetMatch
 
-from cleaner.inputs.sniff import looks_binary, sniff
+from cleaner.inputs.sniff import looks_binary, sniff, utf16_without_bom
 from cleaner.inputs.text import binary_detail
 from cleaner.model import Kind, RawDoc, Reject, RejectReason
 
@@ -80,9 +80,10 @@ _ISO_2022_JP = re.compile(rb"\x1b(?:\$[@B]|\([BJ])")
 def decode(data: bytes, declared: str | None, kind: Kind) -> tuple[str, str]:
     """Decode raw bytes to text with newlines normalised to ``\\n`` and no leading BOM.
 
-    Order: a byte order mark; the declared charset; for HTML a ``<meta>`` charset in the
-    first 4 KB; UTF-8; UTF-8 with a few damaged sequences; charset detection (ties go to
-    windows-1252); UTF-8 with replacement characters when fewer than 1% are needed.
+    Order: a byte order mark (or the NULs of UTF-16 without one); the declared charset;
+    for HTML a ``<meta>`` charset in the first 4 KB; UTF-8; UTF-8 with a few damaged
+    sequences; charset detection (ties go to windows-1252); UTF-8 with replacement
+    characters when fewer than 1% are needed.
     A declared or ``<meta>`` charset loses to bytes that are valid non-ASCII UTF-8,
     since such bytes are almost never anything else, while labels are often wrong.
 
@@ -116,7 +117,7 @@ def decode_raw(raw: RawDoc) -> tuple[str, str] | Reject:
 
 
 def _decode(data: bytes, declared: str | None, kind: Kind) -> tuple[str, str] | None:
-    bom = _by_bom(data)
+    bom = _by_bom(data) or _by_nul_pattern(data)
     if bom is not None:
         return bom
     if data.isascii() and _ISO_2022_JP.search(data):
@@ -143,6 +144,15 @@ def _by_bom(data: bytes) -> tuple[str, str] | None:
             text = _strict(data, codec)
             return None if text is None else (text, codecs.lookup(codec).name)
     return None
+
+
+def _by_nul_pattern(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a byte order mark, told by its NULs (a cut last byte is dropped)."""
+    order = utf16_without_bom(data) if b"\0" in data else None
+    if order is None:
+        return None
+    text = _strict(data[: len(data) - len(data) % 2], order)
+    return None if text is None else (text, order)
 
 
 def _by_label(data: bytes, label: str | None) -> tuple[str, str] | None:

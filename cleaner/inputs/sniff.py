@@ -27,6 +27,11 @@ _WHITESPACE = b" \t\r\n\f\v"
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\b\x1b") + b"\x7f"
 _BINARY_SAMPLE = 8192
 _BINARY_SHARE = 0.05
+# UTF-16 without BOM: at least this many code units, this share of them ASCII-range (NUL
+# high byte), and NULs on the other side at most 1 for this many.
+_UTF16_MIN_UNITS = 4
+_UTF16_NUL_SHARE = 0.3
+_UTF16_STRAY = 50
 
 _HTML_STARTS = (b"<!doctype", b"<html", b"<head", b"<body")
 _HTML_NEAR_START = (b"<!doctype html", b"<html", b"<head", b"<body")
@@ -46,15 +51,44 @@ _EXTENSIONS: tuple[tuple[str, InputKind], ...] = (
 def looks_binary(data: bytes) -> bool:
     """True if the bytes are not text in any encoding: NUL bytes or many control bytes.
 
-    UTF-16 and UTF-32 with a byte order mark contain NULs but are text.
+    UTF-16 and UTF-32 with a byte order mark contain NULs but are text, and so is
+    UTF-16 without one (see ``utf16_without_bom``).
     """
     sample = data[:_BINARY_SAMPLE]
     if not sample or sample.startswith(_BOMS_UTF16_32):
         return False
     if b"\0" in sample:
-        return True
-    controls = len(sample) - len(sample.translate(None, _CONTROL))
-    return controls / len(sample) > _BINARY_SHARE
+        return utf16_without_bom(sample) is None
+    return _control_share(sample) > _BINARY_SHARE
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` if the bytes are UTF-16 text without a byte order mark.
+
+    Text in UTF-16 has a NUL in every other byte wherever it is in the ASCII range (markup,
+    digits, spaces), always on the same side; the other side's NULs come only from the rare
+    characters U+xx00. Binary data with NULs has them on both sides, or, like 16-bit
+    numbers, control bytes on the other side.
+    """
+    sample = data[: _BINARY_SAMPLE - _BINARY_SAMPLE % 2]
+    units = len(sample) // 2
+    if units < _UTF16_MIN_UNITS:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= units * _UTF16_NUL_SHARE and even * _UTF16_STRAY <= odd:
+        order, low = "utf-16-le", sample[0::2]
+    elif even >= units * _UTF16_NUL_SHARE and odd * _UTF16_STRAY <= even:
+        order, low = "utf-16-be", sample[1::2]
+    else:
+        return None
+    # The ASCII-range characters are the low bytes of code units whose high byte is NUL.
+    high = sample[1::2] if order == "utf-16-le" else sample[0::2]
+    ascii_range = bytes(b for b, h in zip(low, high, strict=True) if h == 0)
+    return order if _control_share(ascii_range) <= _BINARY_SHARE else None
+
+
+def _control_share(sample: bytes) -> float:
+    return (len(sample) - len(sample.translate(None, _CONTROL))) / len(sample)
 
 
 def kind_from_name(name: str) -> InputKind | None:
