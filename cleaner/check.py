@@ -924,8 +924,10 @@ def rewrite_lines(path: Path, fixes: dict[int, bytes]) -> None:
     """Replace lines (1-based number -> new bytes) of a JSONL or JSONL.gz file, atomically.
 
     The other lines are copied byte for byte; the file keeps its mode; a ``.gz`` file is
-    written with no name or time in its header, as ``cleaner clean`` writes it.
+    written with no name or time in its header, as ``cleaner clean`` writes it. A symlink
+    stays a link: the new file is written beside the file it points to and replaces that.
     """
+    path = path.resolve(strict=True)
     mode = stat.S_IMODE(path.stat().st_mode)
     out, tmp = open_temp(path)
     try:

@@ -108,6 +108,45 @@ def test_check_the_same_document_twice_in_one_kind_is_still_d003(short_run, caps
     assert [row.split(": ")[1].split()[0] for row in out.splitlines()] == ["D003", "D003"]
 
 
+def _cruft_jsonl(path):
+    rec = {"id": "0000000000000001", "url": "https://example.com/a", "text": PROSE +
+           "\n\nShare post:", "lang": "en"}
+    path.write_text(json.dumps(rec) + "\n")
+
+
+@pytest.mark.parametrize("relative", [True, False])
+def test_check_fix_writes_through_a_symlink(work, capsys, relative):
+    (work / "data").mkdir()
+    (work / "links").mkdir()
+    target = work / "data" / "corpus.jsonl"
+    _cruft_jsonl(target)
+    target.chmod(0o640)
+    link = work / "links" / "corpus.jsonl"
+    link.symlink_to("../data/corpus.jsonl" if relative else target)
+    code, out, _ = run(["check", "--fix", "--select", "C", link], capsys)
+    assert code == 0
+    assert "C001" in out
+    assert "(fixed)" in out
+    assert link.is_symlink()
+    assert link.resolve() == target.resolve()
+    assert "Share post" not in target.read_text()
+    assert json.loads(target.read_text())["text"] == PROSE
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in work.rglob("*")) == ["corpus.jsonl", "corpus.jsonl", "data",
+                                                       "links"]
+
+
+def test_check_fix_writes_through_a_chain_of_symlinks(work, capsys):
+    target = work / "corpus.jsonl"
+    _cruft_jsonl(target)
+    (work / "mid.jsonl").symlink_to("corpus.jsonl")
+    (work / "top.jsonl").symlink_to("mid.jsonl")
+    assert run(["check", "--fix", "--select", "C", "top.jsonl"], capsys)[0] == 0
+    assert (work / "top.jsonl").is_symlink()
+    assert (work / "mid.jsonl").is_symlink()
+    assert json.loads(target.read_text())["text"] == PROSE
+
+
 def _drivers_rule(work):
     rules = work / "myrules"
     rules.mkdir()
