@@ -14,14 +14,16 @@ import tracemalloc
 import zlib
 from pathlib import Path
 
+import brotli
 import pytest
+import zstandard
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from cleaner.config import InputConfig
 from cleaner.inputs import iter_bytes, iter_inputs
 from cleaner.inputs.warc import read_warc
-from cleaner.model import RawDoc, Reject
+from cleaner.model import RawDoc, Reject, RejectReason
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 PAGES = [b"<html><body><p>Article number %d, whole.</p></body></html>" % i for i in range(3)]
@@ -227,6 +229,68 @@ def test_record_over_the_size_limit_is_too_large_in_bounded_memory(gz):
     assert labels(items) == [("html", offsets[0]), ("too_large", offsets[1]),
                              ("html", offsets[2])]
     assert peak < 8 << 20 if gz else peak < 28 << 20
+
+
+# --- defect 5: content encodings --------------------------------------------------------
+
+
+def _encoded(coding, body):
+    if coding == "br":
+        return brotli.compress(body, quality=1)
+    if coding == "zstd":
+        return zstandard.ZstdCompressor().compress(body)
+    return gzip.compress(body, compresslevel=1)
+
+
+@pytest.mark.parametrize("coding", ["br", "zstd", "gzip", "x-gzip", "BR"])
+def test_content_encodings_are_decoded(coding):
+    body = _encoded(coding.lower().removeprefix("x-"), PAGES[0])
+    data = _record("https://example.com/e", body, ("Content-Encoding", coding))
+    (doc,) = read_bytes(data)
+    assert doc.data == PAGES[0]
+
+
+def test_chunked_brotli_is_decoded():
+    body = brotli.compress(PAGES[1])
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    extra = (("Transfer-Encoding", "chunked"), ("Content-Encoding", "br"))
+    (doc,) = read_bytes(_record("https://example.com/c", chunked, *extra))
+    assert doc.data == PAGES[1]
+
+
+@pytest.mark.parametrize("coding", ["br", "zstd", "gzip"])
+@pytest.mark.parametrize("damage", ["garbage", "cut"])
+def test_undecodable_content_encoding_is_a_decode_error(coding, damage):
+    good = _encoded(coding, PAGES[0] * 50)
+    garbage = bytes((i * 73 + 11) % 256 for i in range(300))
+    body = garbage if damage == "garbage" else good[: len(good) // 2]
+    data = _record("https://example.com/e", body, ("Content-Encoding", coding))
+    (item,) = read_bytes(data)
+    assert item.reason is RejectReason.DECODE_ERROR
+    assert coding in item.detail
+    assert "https://example.com/e" in item.detail
+    _printable([item])
+
+
+@pytest.mark.parametrize("coding", ["br", "zstd", "gzip"])
+def test_content_encoding_bomb_is_too_large_in_bounded_memory(coding):
+    body = _encoded(coding, b"<p>" + b" " * (32 << 20))
+    data = _record("https://example.com/bomb", body, ("Content-Encoding", coding))
+    items, peak = _peak(data, "crawl.warc", max_bytes=1 << 20)
+    assert [i.reason for i in items] == [RejectReason.TOO_LARGE]
+    assert peak < 12 << 20
+
+
+def test_plain_payload_declared_gzip_is_read_as_is():
+    """What warcio and browsers tolerate: a capture stored decoded, its header kept."""
+    data = _record("https://example.com/p", PAGES[0], ("Content-Encoding", "gzip"))
+    (doc,) = read_bytes(data)
+    assert doc.data == PAGES[0]
+
+
+def test_fixture_brotli():
+    items = list(iter_inputs(InputConfig(paths=(str(BROKEN / "warc_brotli.warc.gz"),))))
+    assert [(i.kind, i.data) for i in items] == [("html", PAGES[0])]
 
 
 # --- defect 7: nothing leaks onto stderr, every message is printable text -------------

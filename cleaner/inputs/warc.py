@@ -11,11 +11,13 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, BinaryIO
 
+from warcio.bufferedreaders import ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 from cleaner.config import InputConfig
+from cleaner.inputs.contentenc import ContentError, decode_content
 from cleaner.inputs.sniff import SNIFF_BYTES, looks_binary, sniff
 from cleaner.inputs.text import EMPTY_DETAIL, binary_detail
 from cleaner.inputs.warcsplit import HEADER_LIMIT, Damage, Piece, split
@@ -232,14 +234,35 @@ def _kind_for(mime: str) -> Kind | None:
 
 
 def _payload(record: Any, http: Any, max_bytes: int) -> bytes | Reject | None:
-    """The payload after transfer and content decoding, or None if over max_bytes."""
-    stream = record.content_stream()
+    """The payload after transfer and content decoding; None if over max_bytes.
+
+    warcio would decode only the encodings it knows, pass others through as they are and
+    write decoding errors to stderr; here each is decoded or the capture is rejected.
+    """
+    stream = record.raw_stream
+    if http is not None and (http.get_header("Transfer-Encoding") or "").lower() == "chunked":
+        stream = ChunkedDataReader(stream)
+    data = _read_all(stream)
+    codings = (http.get_header("Content-Encoding") or "") if http is not None else ""
+    for coding in reversed([c.strip().lower() for c in codings.split(",") if c.strip()]):
+        try:
+            data = decode_content(coding, data, max_bytes)
+        except ContentError as exc:
+            if not looks_binary(data):
+                # Stored decoded with its header kept: warcio and browsers read it as is.
+                continue
+            return _reject(
+                RejectReason.DECODE_ERROR,
+                f"the payload for {shown(record.rec_headers.get_header('WARC-Target-URI'))} "
+                f"does not decode as Content-Encoding {shown(coding, 40)} ({exc}); the "
+                "capture is damaged or mislabelled",
+            )
+    return data if len(data) <= max_bytes else None
+
+
+def _read_all(stream: Any) -> bytes:
     parts: list[bytes] = []
-    size = 0
     while chunk := stream.read(_CHUNK):
-        size += len(chunk)
-        if size > max_bytes:
-            return None
         parts.append(chunk)
     return b"".join(parts)
 
