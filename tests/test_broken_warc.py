@@ -293,6 +293,41 @@ def test_fixture_brotli():
     assert [(i.kind, i.data) for i in items] == [("html", PAGES[0])]
 
 
+# --- defect 6: records that are not HTTP(S) --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "rec_type", "scheme"),
+    [
+        ("metadata://gnu.org/software/wget/warc/MANIFEST.txt", "resource", "metadata"),
+        ("metadata://gnu.org/software/wget/warc/wget_arguments.txt", "resource", "metadata"),
+        ("urn:pageinfo:https://example.com/", "resource", "urn"),
+        ("ftp://example.com/readme.txt", "response", "ftp"),
+        ("file:///home/me/page.html", "resource", "file"),
+    ],
+)
+def test_non_http_records_are_not_http_rejects(url, rec_type, scheme):
+    records = _records()
+    odd = _record(url, b"some words\n", content_type="text/plain", rec_type=rec_type)
+    data = records[0] + odd + records[1]
+    items = read_bytes(data)
+    assert labels(items) == [("html", 0), ("not_http", len(records[0])),
+                             ("html", len(records[0]) + len(odd))]
+    assert f"'{scheme}'" in items[1].detail
+
+
+def test_dns_records_stay_skipped():
+    dns = _record("dns:example.com", b"example.com. 300 IN A 192.0.2.1",
+                  content_type="text/dns", rec_type="resource")
+    items = read_bytes(dns + _records()[0])
+    assert labels(items) == [("html", len(dns))]
+
+
+def test_fixture_wget_metadata():
+    items = list(iter_inputs(InputConfig(paths=(str(BROKEN / "warc_wget_metadata.warc"),))))
+    assert [label for label, _ in labels(items)] == ["html", "not_http", "not_http"]
+
+
 # --- defect 7: nothing leaks onto stderr, every message is printable text -------------
 
 

@@ -25,6 +25,7 @@ from cleaner.model import Kind, RawDoc, Reject, RejectReason, Source
 
 _CHUNK = 64 * 1024
 _DOCUMENT_TYPES = ("response", "resource")
+_WEB_SCHEMES = frozenset({"http", "https"})
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _TEXT_TYPES = frozenset({"text/plain"})
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
@@ -51,9 +52,9 @@ DAMAGE = (
 def read_warc(fh: BinaryIO, path: str, cfg: InputConfig) -> Iterator[RawDoc | Reject]:
     """Yield a raw document or reject per capture in a WARC file.
 
-    ``response`` (status 200) and ``resource`` records with an HTML or plain-text
-    content type become documents; other statuses, content types and ``revisit`` records
-    are rejected; ``warcinfo``, ``request``,
+    ``response`` (status 200) and ``resource`` records of http(s) URLs with an HTML or
+    plain-text content type become documents; other statuses, content types, URI schemes
+    (``not_http``) and ``revisit`` records are rejected; ``warcinfo``, ``request``,
     ``metadata``, ``conversion`` and DNS records are skipped. A damaged record (wrong
     Content-Length, cut, bad gzip data, no target URI) is one ``truncated`` reject with
     its offset, and reading goes on at the next record (see :mod:`cleaner.inputs.warcsplit`).
@@ -164,8 +165,15 @@ def convert(record: Any, cfg: InputConfig, *, whole: bool = True) -> RawDoc | Re
         return None
     if url is None:
         return _no_target(rec_type)
-    if url.startswith("dns:"):
+    scheme = url.partition(":")[0].lower() if ":" in url else ""
+    if scheme == "dns":
         return None
+    if scheme not in _WEB_SCHEMES:
+        return _reject(
+            RejectReason.NOT_HTTP,
+            f"{rec_type} record for {shown(url)}: its URI scheme is '{shown(scheme, 40)}', "
+            "not http or https; only web captures are cleaned",
+        )
     http = record.http_headers if rec_type == "response" else None
     if http is not None and http.get_statuscode() != "200":
         return _reject(
