@@ -30,6 +30,8 @@ from cleaner.ruleset import (
     text_rule_verdicts,
     trafilatura_options,
 )
+from cleaner.safetext import printable
+from cleaner.urls import UrlRefused, check_url
 
 
 class Step(Protocol):
@@ -62,18 +64,33 @@ class Parse:
     name: ClassVar[str] = "parse"
 
     def apply(self, doc: Doc) -> Doc | Reject:
+        if doc.url is not None:  # given from outside: --url, manifest, the record's own
+            doc = self.with_url(replace(doc, url=None, url_from=None), doc.url, doc.url_from)
         if doc.kind == "html":
             tree = parse_html(doc.source_text)
             if tree is None:
                 return Reject(RejectReason.EMPTY_AFTER_CLEANING, "the HTML has no content to parse")
             found = None if doc.url else url_from_html(tree)
             if found:
-                return replace(doc, tree=tree, url=found[0], url_from=found[1])
+                doc = self.with_url(doc, found[0], found[1])
             return replace(doc, tree=tree)
         blocks, url, removals = take_source_lines(split_blocks(doc.source_text))
         if url and not doc.url:
-            doc = replace(doc, url=url, url_from="source_line")
+            doc = self.with_url(doc, url, "source_line")
         return replace(doc, blocks=blocks, removals=doc.removals + removals)
+
+    @staticmethod
+    def with_url(doc: Doc, url: str, url_from: str | None) -> Doc:
+        """The document with this URL, normalised; or, when it is refused, with a warning.
+
+        A refused URL does not cost the article: the next source of a URL may give one, else
+        the document is kept with none.
+        """
+        try:
+            return replace(doc, url=check_url(url), url_from=url_from)
+        except UrlRefused as why:
+            warning = f"url: refused {printable(url, limit=200)} ({url_from}): {why}"
+            return replace(doc, warnings=(*doc.warnings, warning))
 
 
 @dataclass(frozen=True, slots=True)
