@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 import time
-from collections.abc import Sequence
-from contextlib import ExitStack
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TextIO
 
 from cleaner import TOOL, checkcli, replaycli, rulescli
+from cleaner.archive.atomic import OutputError, OutputGroup
 from cleaner.archive.jsonl import JsonlSink, explain_lines, reject_line, to_record
 from cleaner.archive.warc import WarcSettings, WarcSink, stable_ids
 from cleaner.config import (
@@ -23,14 +27,16 @@ from cleaner.config import (
     Config,
     ConfigError,
     InputConfig,
+    check_outputs,
     fixed_time_from_env,
     split_outputs,
 )
 from cleaner.inputs import check_url_option, iter_inputs
 from cleaner.inputs.manifest import load_manifest
 from cleaner.model import Doc, Reject, Skipped
-from cleaner.pipeline import Summary, build_steps, run
+from cleaner.pipeline import Step, Summary, build_steps, run
 from cleaner.ruleset import RuleSet, load_rules
+from cleaner.safetext import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # Subcommands that live in their own modules: name -> run(args) -> exit code.
@@ -133,10 +139,13 @@ def config_from_args(args: argparse.Namespace) -> Config:
     out = Path(jsonl) if jsonl and jsonl != "-" else None
     if args.warc_max_size and not warc:
         raise ConfigError("--warc-max-size needs a WARC output (-o corpus.warc.gz)")
-    for p in (out, warc, args.explain and Path(args.explain),
-              args.rejects and Path(args.rejects)):
-        if p and not p.parent.is_dir():
+    files = [("-o", out), ("-o", warc), ("--explain", args.explain and Path(args.explain)),
+             ("--rejects", args.rejects and Path(args.rejects))]
+    outputs = [(option, p) for option, p in files if p]
+    for _, p in outputs:
+        if not p.parent.is_dir():
             raise ConfigError(f"{p}: the directory {p.parent} does not exist")
+    check_outputs(args.inputs, outputs, warc, rolling=bool(args.warc_max_size))
     cfg = Config(
         inputs=InputConfig(paths=tuple(args.inputs), url=args.url, manifest=manifest,
                            url_key=args.url_key, html_key=args.html_key,
@@ -172,7 +181,7 @@ class Reporter:
         if not self.quiet:
             for line in _messages(result):
                 self._clear()
-                print(line, file=self.stream)
+                print(printable(line), file=self.stream)
         if self.progress and time.monotonic() - self._last > 0.1:
             self._last = time.monotonic()
             rate = summary.read / summary.seconds if summary.seconds else 0.0
@@ -181,6 +190,11 @@ class Reporter:
                               f"failed  [{rate:.0f} docs/s]")
             self.stream.flush()
             self._dirty = True
+
+    def error(self, message: str) -> None:
+        """A fatal error: ``cleaner: error: ...``, printable text only."""
+        self._clear()
+        print(f"cleaner: error: {printable(message)}", file=self.stream)
 
     def _clear(self) -> None:
         if self._dirty:
@@ -195,18 +209,18 @@ class Reporter:
               f"in {s.seconds:.2f} s ({len(rules.files)} rule files, rules {rules.version})",
               file=w)
         if s.no_url:
-            print(f"  {s.no_url} kept without a source URL (url: null)", file=w)
+            print(f"  {s.no_url} kept without a source URL (url: \"\")", file=w)
         for what, n in sorted(s.warnings.items(), key=lambda kv: (-kv[1], kv[0])):
-            print(f"  warning {n:>5}  {what} (the documents were kept)", file=w)
+            print(f"  warning {n:>5}  {printable(what)} (the documents were kept)", file=w)
         for what, n in sorted(s.skipped.items(), key=lambda kv: (-kv[1], kv[0])):
-            print(f"  skipped {n:>5}  {what} (not read: not an input)", file=w)
+            print(f"  skipped {n:>5}  {printable(what)} (not read: not an input)", file=w)
         for reason, n in sorted(s.rejected.items(), key=lambda kv: (-kv[1], kv[0])):
             print(f"  rejected {n:>5}  {reason}", file=w)
         total = sum(s.removed_by_rule.values())
         if total:
             print(f"  removed {total} fragments:", file=w)
             for rule, n in sorted(s.removed_by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
-                print(f"  {n:>7}  {rule}", file=w)
+                print(f"  {n:>7}  {printable(rule)}", file=w)
 
 
 def _messages(result: Doc | Reject | Skipped) -> list[str]:
@@ -225,7 +239,7 @@ def warc_settings(cfg: Config, rules: RuleSet) -> WarcSettings:
     options = {"lang": cfg.lang, "keep_duplicates": cfg.keep_duplicates,
                "rules_dirs": [str(d) for d in cfg.rules_dirs] or "bundled"}
     info = {"software": TOOL, "rules": rules.version,
-            "rules-files": " ".join(f.label for f in rules.files),
+            "rules-files": " ".join(printable(f.label) for f in rules.files),
             "options": json.dumps(options, sort_keys=True)}
     fixed = cfg.fixed_time
     if fixed is None:
@@ -235,15 +249,36 @@ def warc_settings(cfg: Config, rules: RuleSet) -> WarcSettings:
 
 
 def cmd_clean(cfg: Config, reporter: Reporter) -> int:
-    """Run ``cleaner clean``; returns the exit code."""
+    """Run ``cleaner clean``; returns the exit code.
+
+    Every output file is written to a temporary file; all are renamed into place together
+    once all were written, or all removed: a run that cannot write one output (disk full)
+    writes none, says which file failed and why, and still prints its summary.
+    """
     rules = load_rules(cfg.rules_dirs)
     steps = build_steps(rules, cfg.lang)
     summary = Summary()
-    with ExitStack() as stack:
-        out = stack.enter_context(JsonlSink(cfg.output)) if cfg.output or cfg.stdout else None
-        warc = stack.enter_context(WarcSink(warc_settings(cfg, rules))) if cfg.warc else None
-        explain = stack.enter_context(JsonlSink(cfg.explain)) if cfg.explain else None
-        rejects = stack.enter_context(JsonlSink(cfg.rejects)) if cfg.rejects else None
+    try:
+        _clean(cfg, reporter, rules, steps, summary)
+    except OutputError as exc:
+        reporter.error(f"{exc}; no output was written")
+        reporter.summary(summary, rules)
+        return EXIT_FAILED
+    reporter.summary(summary, rules)
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _clean(cfg: Config, reporter: Reporter, rules: RuleSet, steps: Sequence[Step],
+           summary: Summary) -> None:
+    """Clean every input into the outputs; they appear only if the whole run succeeds."""
+    # The group commits after the sinks have closed (ExitStack exits first).
+    with OutputGroup() as group, ExitStack() as stack:
+        out = stack.enter_context(JsonlSink(cfg.output, group)) \
+            if cfg.output or cfg.stdout else None
+        warc = stack.enter_context(WarcSink(warc_settings(cfg, rules), group)) \
+            if cfg.warc else None
+        explain = stack.enter_context(JsonlSink(cfg.explain, group)) if cfg.explain else None
+        rejects = stack.enter_context(JsonlSink(cfg.rejects, group)) if cfg.rejects else None
         for result in run(iter_inputs(cfg.inputs), steps, summary, cfg.keep_duplicates):
             reporter.result(result, summary)
             if isinstance(result, Skipped):
@@ -260,8 +295,49 @@ def cmd_clean(cfg: Config, reporter: Reporter) -> int:
                 out.write(record)
             if warc:
                 warc.write(result, record)
-    reporter.summary(summary, rules)
-    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+class Terminated(BaseException):  # like KeyboardInterrupt: not an Exception to catch
+    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C, removing every temporary file."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    for sig in _TERMINATING:  # one unwinding at a time: a second signal would cut it short
+        signal.signal(sig, signal.SIG_IGN)
+    raise Terminated(signum)
+
+
+@contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    """While the block runs, SIGTERM and SIGHUP raise ``Terminated`` (main thread only)."""
+    try:
+        before = [(sig, signal.signal(sig, _terminate)) for sig in _TERMINATING]
+    except ValueError:  # not the main thread: signals are not ours to take
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, handler in before:
+            signal.signal(sig, handler)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null: the reader went away (``| head``), nothing more to say.
+
+    Python flushes stdout at exit; without this, that flush fails again and complains.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -273,15 +349,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             return COMMANDS[args.command](args)
         cfg = config_from_args(args)
         reporter = Reporter(sys.stderr, args.quiet, cfg.progress)
-        return cmd_clean(cfg, reporter)
+        with _terminate_like_interrupt():
+            return cmd_clean(cfg, reporter)
     except ConfigError as exc:
-        print(f"cleaner: error: {exc}", file=sys.stderr)
+        print(f"cleaner: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("\ncleaner: interrupted; no output file was written", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Terminated as exc:
+        name = signal.Signals(exc.signum).name
+        print(f"\ncleaner: terminated ({name}); no output file was written", file=sys.stderr)
+        return 128 + exc.signum
+    except BrokenPipeError:
+        # Unix tools stop quietly when the reader of their output goes away (| head).
+        _quiet_stdout()
+        return EXIT_OK
     except OSError as exc:
-        print(f"cleaner: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"cleaner: error: {printable(where + (exc.strerror or str(exc)))}",
+              file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -5,8 +5,11 @@ This is the only module that reads the environment or configuration files.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -114,6 +117,77 @@ def split_outputs(outputs: list[str] | None) -> tuple[str | None, Path | None]:
             raise ConfigError(f"-o {value}: unknown output kind; use .jsonl, .jsonl.gz, "
                               ".warc.gz or .warc")
     return jsonl, warc
+
+
+def check_outputs(inputs: Sequence[str], outputs: Sequence[tuple[str, Path]],
+                  warc: Path | None = None, rolling: bool = False) -> None:
+    """Refuse outputs that would destroy an input, be read as one, or collide.
+
+    Args:
+        inputs: the input paths as given (``-`` is stdin).
+        outputs: (option, path) of every output file: ``-o``, ``--explain``, ``--rejects``.
+        warc: the WARC output among them: its CDXJ index (and with ``rolling``, its numbered
+            parts and their indexes) are outputs too.
+        rolling: the archive rolls over to numbered parts (``--warc-max-size``).
+
+    Raises:
+        ConfigError: an output is an input, lies in an input directory that is walked (the
+            next run would read it), or is given twice (or is another output's index or part).
+    """
+    taken: dict[Path, str] = {}
+    for option, path in outputs:
+        _claim(taken, path, f"{option} {path}")
+        if path == warc and not rolling:
+            _claim(taken, path.with_name(path.name + ".cdxj"), f"the index of {option} {path}")
+    if warc is not None and rolling:
+        parts = re.compile(re.escape(_warc_stem(warc.name)) + r"-\d{5}"
+                           + re.escape(warc.name[len(_warc_stem(warc.name)):]) + r"(\.cdxj)?")
+        for resolved, label in taken.items():
+            if resolved.parent == _resolved(warc).parent and parts.fullmatch(resolved.name):
+                raise ConfigError(f"{label}: that name is taken by a part of the archive "
+                                  f"{warc} (or its index); give the output another name")
+    for given in inputs:
+        if given != "-":
+            _check_against_input(given, taken)
+
+
+def _warc_stem(name: str) -> str:
+    lower = name.lower()
+    for suffix in (".warc.gz", ".warc"):
+        if lower.endswith(suffix):
+            return name[: len(name) - len(suffix)]
+    return name
+
+
+def _resolved(path: Path) -> Path:
+    return path.resolve()
+
+
+def _claim(taken: dict[Path, str], path: Path, label: str) -> None:
+    resolved = _resolved(path)
+    if resolved in taken:
+        raise ConfigError(f"{label}: the same file as {taken[resolved]}; give each output "
+                          "a file of its own")
+    taken[resolved] = label
+
+
+def _check_against_input(given: str, taken: dict[Path, str]) -> None:
+    source = _resolved(Path(given))
+    for resolved, label in taken.items():
+        same = resolved == source
+        if not same and resolved.exists() and source.exists():
+            with contextlib.suppress(OSError):
+                same = resolved.samefile(source)
+        if same:
+            raise ConfigError(f"{label}: it is the input {given}; writing it would destroy "
+                              "the input: choose another output file")
+        if source.is_dir() and resolved.is_relative_to(source):
+            inside = resolved.relative_to(source).parts
+            if not any(part.startswith(".") for part in inside):
+                raise ConfigError(
+                    f"{label}: it is inside the input directory {given}, which is walked, so "
+                    "a later run would read it as an input; write it outside the directory "
+                    "(or in a hidden directory in it)")
 
 
 @dataclass(frozen=True, slots=True)

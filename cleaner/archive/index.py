@@ -17,9 +17,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import surt as _surt
+
+from cleaner.safetext import utf8_safe
 
 TEXT_PREFIX = "urn:text:"
 META_PREFIX = "urn:meta:"
@@ -68,10 +70,14 @@ def key_for(role: str, uri: str) -> str:
     return surt(prefix + uri)
 
 
-def write_index(path: Path, entries: Iterable[Entry]) -> None:
-    """Write entries sorted by key and timestamp, as CDXJ readers expect."""
-    lines = sorted(e.line() for e in entries)
-    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+def write_index(target: Path | IO[bytes], entries: Iterable[Entry]) -> None:
+    """Write entries sorted by key and timestamp, as CDXJ readers expect (UTF-8, always)."""
+    lines = sorted(utf8_safe(e.line()) for e in entries)
+    data = "".join(line + "\n" for line in lines).encode("utf-8")
+    if isinstance(target, Path):
+        target.write_bytes(data)
+    else:
+        target.write(data)
 
 
 def read_index(path: Path) -> Iterator[Entry]:

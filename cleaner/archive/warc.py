@@ -19,7 +19,6 @@ from an injectable factory, so that tests (and the committed example archive) ar
 from __future__ import annotations
 
 import io
-import json
 import re
 import uuid
 import zlib
@@ -32,14 +31,22 @@ from typing import IO, Any
 
 from warcio.warcwriter import WARCWriter
 
-from cleaner.archive.atomic import open_temp
+from cleaner.archive.atomic import OutputError, OutputGroup
 from cleaner.archive.index import Entry, index_path, key_for, timestamp14, write_index
+from cleaner.archive.jsonl import dumps
 from cleaner.model import Doc
+from cleaner.safetext import path_text, printable, utf8_safe
+from cleaner.urls import UrlRefused, check_url
 
 Clock = Callable[[], datetime]
 RecordIds = Callable[[str, str], str]
 _NAMESPACE = uuid.UUID("5d7c2a7e-3c1b-4f2e-9a65-0b8f2f7d9c11")
 _HEADER = re.compile(rb"(?im)^([A-Za-z-]+):[ \t]*(.*?)\r?$")
+# Never in a WARC header value (WARC/1.1 allows UTF-8 text, not controls): C0, DEL, C1, the
+# Unicode line breaks; a raw CR or LF would let a value start a header or a record of its own.
+_HEADER_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# In a copied record's head: a control character other than the CRLF ending each line and tab.
+_HEAD_UNSAFE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n")
 
 
 def system_clock() -> datetime:
@@ -77,9 +84,16 @@ def part_path(path: Path, number: int | None) -> Path:
         return path
     name = path.name
     for suffix in (".warc.gz", ".warc"):
-        if name.endswith(suffix):
-            return path.with_name(f"{name.removesuffix(suffix)}-{number:05d}{suffix}")
+        if name.lower().endswith(suffix):
+            cut = len(name) - len(suffix)
+            return path.with_name(f"{name[:cut]}-{number:05d}{name[cut:]}")
     return path.with_name(f"{name}-{number:05d}")
+
+
+def header_value(value: str) -> str:
+    """A value as it may stand in a WARC header: controls percent-encoded, valid UTF-8."""
+    return _HEADER_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()),
+                              utf8_safe(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +118,6 @@ class WarcSettings:
 @dataclass
 class _Part:
     final: Path
-    tmp: Path
     fh: IO[bytes]
     writer: WARCWriter
     entries: list[Entry] = field(default_factory=list)
@@ -113,12 +126,20 @@ class _Part:
 class WarcSink:
     """Write documents to a WARC archive (rolling over by size) with a CDXJ index beside it.
 
-    Files appear under their names only when the run completes, as with JSONL output.
+    Files appear under their names only when the run completes, as with JSONL output: given
+    an ``OutputGroup``, when it commits (with the run's other outputs), else when this sink
+    closes. The index is written to a temporary file too, so an archive never stands beside
+    a half-written index.
+
+    Raises:
+        OutputError: an archive or index file cannot be written (names it, with the reason).
     """
 
-    def __init__(self, settings: WarcSettings) -> None:
+    def __init__(self, settings: WarcSettings, group: OutputGroup | None = None) -> None:
         self.settings = settings
-        self.gzip = not settings.path.name.endswith(".warc")
+        self.gzip = not settings.path.name.lower().endswith(".warc")
+        self._group = group or OutputGroup()
+        self._own = group is None
         self._done: list[_Part] = []
         self._part: _Part | None = None
         self.paths: list[Path] = []
@@ -129,12 +150,20 @@ class WarcSink:
     def write(self, doc: Doc, record: dict[str, Any]) -> None:
         """Write one document's three records; ``record`` is its JSONL output record."""
         part = self._part or self._open()
-        uri = doc.url or synthetic_uri(doc)
+        try:
+            self._write_doc(part, doc, record)
+        except OSError as exc:
+            raise OutputError(part.final, exc) from exc
+        if self.settings.max_size and part.fh.tell() >= self.settings.max_size:
+            self._close_part()
+
+    def _write_doc(self, part: _Part, doc: Doc, record: dict[str, Any]) -> None:
+        uri = header_value(doc.url or synthetic_uri(doc))
         date = _capture_date(doc) or warc_date(self.settings.clock())
         raw_id = self._write_raw(part, doc, uri, date)
         text_id = self.settings.ids(doc.id, "text")
         self._write(part, doc, "text", part.writer.create_warc_record(
-            uri, "conversion", payload=io.BytesIO(doc.text.encode("utf-8")),
+            uri, "conversion", payload=io.BytesIO(utf8_safe(doc.text).encode("utf-8")),
             warc_content_type="text/plain; charset=utf-8",
             warc_headers_dict=_headers(text_id, date, {
                 "WARC-Refers-To": raw_id,
@@ -143,42 +172,46 @@ class WarcSink:
         meta = {"id": doc.id, "record": {k: v for k, v in record.items() if k != "text"},
                 "input": _input_facts(doc), "raw_record_id": raw_id, "text_record_id": text_id,
                 "removed": [{"rule": r.rule, "reason": r.reason, "text": r.text}
-                            for r in doc.removals]}
+                            for r in doc.removals],
+                "warnings": list(doc.warnings)}
         self._write(part, doc, "meta", part.writer.create_warc_record(
             "urn:meta:" + uri, "metadata",
-            payload=io.BytesIO(json.dumps(meta, ensure_ascii=False).encode("utf-8")),
+            payload=io.BytesIO(dumps(meta).encode("utf-8")),
             warc_content_type="application/json",
             warc_headers_dict=_headers(self.settings.ids(doc.id, "meta"), date,
                                        {"WARC-Refers-To": text_id}),
         ), {})
-        if self.settings.max_size and part.fh.tell() >= self.settings.max_size:
-            self._close_part()
 
     def _open(self) -> _Part:
         number = len(self._done) + 1 if self.settings.max_size else None
         final = part_path(self.settings.path, number)
-        fh, tmp = open_temp(final)
-        writer = WARCWriter(fh, gzip=self.gzip, warc_version="WARC/1.1")
-        fields = {**self.settings.info, "format": "WARC File Format 1.1"}
-        payload = "".join(f"{k}: {v}\r\n" for k, v in fields.items()).encode("utf-8")
-        moment = warc_date(self.settings.clock())
-        writer.write_record(writer.create_warc_record(
-            "", "warcinfo", payload=io.BytesIO(payload),
-            warc_content_type="application/warc-fields",
-            warc_headers_dict=_headers(self.settings.ids(final.name, "warcinfo"), moment,
-                                       {"WARC-Filename": final.name})))
-        self._part = _Part(final, tmp, fh, writer)
+        fh = self._group.create(final)
+        try:
+            writer = WARCWriter(fh, gzip=self.gzip, warc_version="WARC/1.1")
+            fields = {**self.settings.info, "format": "WARC File Format 1.1"}
+            # One field a line: a value's own line break or control must not start another.
+            payload = "".join(f"{k}: {printable(v)}\r\n" for k, v in fields.items())
+            moment = warc_date(self.settings.clock())
+            writer.write_record(writer.create_warc_record(
+                "", "warcinfo", payload=io.BytesIO(payload.encode("utf-8")),
+                warc_content_type="application/warc-fields",
+                warc_headers_dict=_headers(self.settings.ids(final.name, "warcinfo"), moment,
+                                           {"WARC-Filename": path_text(final.name)})))
+        except OSError as exc:
+            raise OutputError(final, exc) from exc
+        self._part = _Part(final, fh, writer)
         return self._part
 
     def _write_raw(self, part: _Part, doc: Doc, uri: str, date: str) -> str:
-        if doc.raw.warc_record is not None:
+        if doc.raw.warc_record is not None and _copyable(doc.raw.warc_record):
             return self._copy_original(part, doc, doc.raw.warc_record, uri, date)
         raw_id = self.settings.ids(doc.id, "raw")
         mime = "text/html" if doc.kind == "html" else "text/plain"
         charset = f"; charset={doc.raw.charset}" if doc.raw.charset else ""
         self._write(part, doc, "raw", part.writer.create_warc_record(
             uri, "resource", payload=io.BytesIO(doc.raw.data),
-            warc_content_type=mime + charset, warc_headers_dict=_headers(raw_id, date, {}),
+            warc_content_type=header_value(mime + charset),
+            warc_headers_dict=_headers(raw_id, date, {}),
         ), {})
         return raw_id
 
@@ -208,42 +241,82 @@ class WarcSink:
                fields: dict[str, Any]) -> None:
         page_uri = uri.removeprefix("urn:meta:")
         fields |= {"length": str(part.fh.tell() - offset), "offset": str(offset),
-                   "filename": part.final.name, "id": doc.id, "record": role}
+                   "filename": path_text(part.final.name), "id": doc.id, "record": role}
         part.entries.append(Entry(key_for(role, page_uri), timestamp14(date), fields))
 
     def _close_part(self) -> None:
         if self._part is not None:
-            self._part.fh.close()
-            self._done.append(self._part)
-            self._part = None
+            part, self._part = self._part, None
+            self._done.append(part)
+            try:
+                part.fh.close()
+            except OSError as exc:
+                raise OutputError(part.final, exc) from exc
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        try:
+            self._finish(exc_type is None)
+        except OutputError:
+            self._group.abort()
+            if exc_type is None:
+                raise
+            return
+        if not self._own:
+            return
+        if exc_type is None:
+            self._group.commit()
+        else:
+            self._group.abort()
+
+    def _finish(self, complete: bool) -> None:
+        """Close the current part; for a complete run write every part's index too."""
         self._close_part()
-        if exc_type is not None:
-            for part in self._done:
-                part.tmp.unlink(missing_ok=True)
+        if not complete:
             return
         if not self._done:  # no document at all: still an archive, with its warcinfo
             self._open()
             self._close_part()
         for part in self._done:
-            part.tmp.replace(part.final)
-            write_index(index_path(part.final), part.entries)
+            index = index_path(part.final)
+            fh = self._group.create(index)
+            try:
+                with fh:
+                    write_index(fh, part.entries)
+            except OSError as exc:
+                raise OutputError(index, exc) from exc
             self.paths.append(part.final)
 
 
 def _input_facts(doc: Doc) -> dict[str, Any]:
-    """How the input was given, beyond its bytes: enough to clean the raw capture again."""
+    """How the input was given, beyond its bytes: enough to clean the raw capture again.
+
+    ``url`` is the URL as given; ``url_refused`` repeats it when it was refused (see
+    :mod:`cleaner.urls`), so the raw value is kept though the document has no such URL.
+    """
     raw = doc.raw
     return {"kind": raw.kind, "url": raw.url, "url_from": raw.url_from, "charset": raw.charset,
-            "meta": dict(raw.meta), "captured": raw.captured}
+            "meta": dict(raw.meta), "captured": raw.captured,
+            "url_refused": raw.url if raw.url is not None and _refused(raw.url) else None}
+
+
+def _refused(url: str) -> bool:
+    try:
+        check_url(url)
+    except UrlRefused:
+        return True
+    return False
+
+
+def _copyable(original: bytes) -> bool:
+    """A crawler's record may be copied byte for byte only if its head is clean WARC."""
+    return not _HEAD_UNSAFE.search(original.split(b"\r\n\r\n", 1)[0])
 
 
 def _headers(record_id: str, date: str, extra: dict[str, str | None]) -> dict[str, str]:
     out = {"WARC-Record-ID": record_id, "WARC-Date": date}
     out.update({k: v for k, v in extra.items() if v})
-    return out
+    return {k: header_value(v) for k, v in out.items()}
 
 
 def _capture_date(doc: Doc) -> str | None:
