@@ -18,7 +18,7 @@ from cleaner.rulestools import ftr
 from cleaner.rulestools.context import TomlSource, build_context, with_file
 from cleaner.rulestools.lint import CODES, lint
 from cleaner.rulestools.patterns import escape, line_anchored, line_pattern, why_impossible
-from cleaner.rulestools.toml_out import dumps, string
+from cleaner.rulestools.toml_out import dumps
 from conftest import FIXTURES
 
 SEEDS = FIXTURES / "seeds" / "raw"
@@ -403,7 +403,8 @@ def test_import_ftr_fixtures_load_and_pass_their_tests(tmp_path, capsys):
     assert code == 0, err
     assert stdout == ""
     names = sorted(p.name for p in out.glob("*.toml"))
-    assert names == ["dailyharbor.net.toml", "example-gazette.com.toml",
+    # .dailyharbor.net.txt is FTR's subdomains-only file: a file of its own, _.dailyharbor.net.
+    assert names == ["_.dailyharbor.net.toml", "example-gazette.com.toml",
                      "news.example.org.toml", "river-post.example.com.toml"]
     for p in out.glob("*.toml"):
         f = load_rule_file(p)
@@ -453,8 +454,8 @@ def test_import_ftr_reports_what_does_not_carry_over(tmp_path, capsys):
     assert "replace_string(<div class=\"lazy-wrap\">): <div> (string replacement" in err
     assert "single_page_link" in err
     assert "http_header(user-agent)" in err
-    harbor = tomllib.loads((out / "dailyharbor.net.toml").read_text(encoding="utf-8"))
-    assert harbor["match"]["hosts"] == ["dailyharbor.net"]
+    harbor = tomllib.loads((out / "_.dailyharbor.net.toml").read_text(encoding="utf-8"))
+    assert harbor["match"]["hosts"] == ftr.subdomain_hosts("dailyharbor.net")
     assert "//img[contains(@src,'/tracking-pixel/')]" in harbor["html"]["remove_xpath"]
     news = tomllib.loads((out / "news.example.org.toml").read_text(encoding="utf-8"))
     assert ("//*[contains(concat(' ',normalize-space(@class),' '),\" o'reilly-box \") or "
@@ -632,14 +633,6 @@ def test_toml_writer_round_trips_any_string(key, value):
     assert tomllib.loads(dumps(data)) == data
 
 
-@given(TEXT)
-def test_toml_string_forms(value):
-    text = string(value, literal=True)
-    assert tomllib.loads(f"k = {text}")["k"] == value
-    if "'" not in value and "\n" not in value and value.isprintable():
-        assert text == f"'{value}'"
-
-
 def test_toml_writer_comments_and_rule_file_round_trip():
     data = {"description": "d", "match": {"hosts": ["a.com"]},
             "html": {"remove_xpath": ["//div[@class=\"x\"]"], "trafilatura": {"fast": True}},
@@ -647,9 +640,7 @@ def test_toml_writer_comments_and_rule_file_round_trip():
             "test": [{"name": "t", "input": "A line\n'quoted'\n", "must_contain": ["A line"]}]}
     text = dumps(data, {(): "header", ("html", "remove_xpath", 0): "from strip",
                         ("test", 0): "a test"})
-    assert text.startswith("# header\n")
-    assert "    # from strip\n    '//div[@class=\"x\"]',\n" in text
-    assert "pattern = '^a\\.b$'" in text
+    assert text.startswith("# header\n# html.remove_xpath[0]: from strip\n# test[0]: a test\n")
     assert tomllib.loads(text) == data
     assert parse_rule_file(text.encode(), "a.com", "a.com.toml").hosts == ("a.com",)
 

@@ -10,8 +10,14 @@ FTR                    rule file
 ``strip``              ``html.remove_xpath``
 ``strip_id_or_class``  ``html.remove_xpath``: the element with that whole class or that id
 ``strip_image_src``    ``html.remove_xpath``: ``//img[contains(@src,'X')]``
-file name              ``match.hosts`` (a host always covers its subdomains here)
+``example.com.txt``    ``example.com.toml``, ``match.hosts = ["example.com"]`` (a host covers
+                       its subdomains here, unless a file names them more precisely)
+``.example.com.txt``   ``_.example.com.toml``: FTR's subdomains-only file, a file of its own
+                       (see :func:`subdomain_hosts`)
 =====================  ====================================================================
+
+A file that cannot be converted is reported and the import goes on; the exit status is 1 and
+the closing lines list every such file and why.
 
 Everything else is reported and left out: metadata XPaths (title, date, author: cleaner takes
 metadata from the page with trafilatura), Full-Text RSS's own processing (tidy, prune,
@@ -33,6 +39,7 @@ import sys
 import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any, cast
@@ -103,7 +110,8 @@ def parse_ftr(text: str) -> tuple[list[FtrLine], list[tuple[int, str]]]:
     """The directive lines of a file, and the lines that are not directives."""
     out: list[FtrLine] = []
     bad: list[tuple[int, str]] = []
-    for n, raw in enumerate(text.splitlines(), 1):
+    # Newlines only, as Full-Text RSS splits: str.splitlines() also breaks at a form feed.
+    for n, raw in enumerate(re.split(r"\r\n|\r|\n", text), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -142,12 +150,44 @@ def host_from_name(file_name: str) -> str | None:
     return host if _HOST.match(host) else None
 
 
+SUBDOMAIN_PREFIX = "_."  # no host name starts with "_": the output cannot clash with a site's
+
+
+_PROBE = b"""[match]
+hosts = [".example.com"]
+[[test]]
+name = "probe"
+input = "x"
+must_contain = ["x"]
+"""
+
+
+@cache
+def _dotted_hosts_match_subdomains_only() -> bool:
+    try:
+        probe = parse_rule_file(_PROBE, "probe", "probe")
+    except RuleError:
+        return False
+    return (probe.match_reason("https://news.example.com/a", "") is not None
+            and probe.match_reason("https://example.com/a", "") is None)
+
+
+def subdomain_hosts(host: str) -> list[str]:
+    """``match.hosts`` for FTR's ``.host.txt``, which applies to the subdomains of host only.
+
+    ``[".host"]`` when the rule loader reads a leading dot as "subdomains only"; until it
+    does, ``[host]``, which also covers the host itself (the file's header says so).
+    """
+    return [f".{host}"] if _dotted_hosts_match_subdomains_only() else [host]
+
+
 @dataclass
 class Conversion:
     """One converted file: the rule data, what was left out, and the report."""
 
     source: str
     host: str
+    subdomains: bool = False  # FTR's .host.txt: the subdomains of host, not host itself
     body: list[str] = field(default_factory=list)
     remove: list[str] = field(default_factory=list)
     notes: dict[tuple[str | int, ...], str] = field(default_factory=dict)
@@ -159,7 +199,18 @@ class Conversion:
 
     @property
     def name(self) -> str:
-        return self.host
+        return SUBDOMAIN_PREFIX + self.host if self.subdomains else self.host
+
+    @property
+    def hosts(self) -> list[str]:
+        return subdomain_hosts(self.host) if self.subdomains else [self.host]
+
+    @property
+    def test_url(self) -> str:
+        """The placeholder test's URL: on a subdomain for a subdomains-only file."""
+        if self.subdomains:
+            return f"https://ftr-placeholder.{self.host}/ftr-placeholder"
+        return f"https://{self.host}/ftr-placeholder"
 
 
 def _check_xpath(expr: str, label: str) -> str | None:
@@ -435,7 +486,7 @@ def _candidate_pages(conv: Conversion) -> Iterator[_Page]:
 
 def _test_table(conv: Conversion, page: _Page, keep: str) -> dict[str, Any]:
     test: dict[str, Any] = {"name": PLACEHOLDER_TEST, "kind": "html",
-                            "url": f"https://{conv.host}/ftr-placeholder", "input": page.html,
+                            "url": conv.test_url, "input": page.html,
                             "must_contain": [keep]}
     if page.must_not_contain:
         test["must_not_contain"] = page.must_not_contain
@@ -447,6 +498,10 @@ def _header(conv: Conversion) -> str:
         f"Imported by `cleaner rules import-ftr` from the FiveFilters ftr-site-config file "
         f"{conv.source}. Review before use: the XPaths were written for Full-Text RSS's own "
         "extraction, and strip_id_or_class now matches a whole class name or the exact id.", 96)
+    if conv.subdomains and conv.hosts == [conv.host]:
+        lines += textwrap.wrap(
+            f"FTR applies {conv.source} to the subdomains of {conv.host} only; match.hosts "
+            f"cannot say 'subdomains only' yet, so here it applies to {conv.host} too.", 96)
     if conv.dropped:
         lines.append("Not carried over:")
         lines += [f"  {d}" for d in conv.dropped]
@@ -472,7 +527,7 @@ def _data(conv: Conversion, test: dict[str, Any]) -> dict[str, Any]:
         html["remove_xpath"] = conv.remove
     return {"description": f"{conv.host}: imported from FiveFilters ftr-site-config "
             f"({conv.source}); review before use.",
-            "match": {"hosts": [conv.host]}, "html": html, "test": [test]}
+            "match": {"hosts": conv.hosts}, "html": html, "test": [test]}
 
 
 def finish(conv: Conversion, rules: RuleSet) -> Conversion:
@@ -481,7 +536,11 @@ def finish(conv: Conversion, rules: RuleSet) -> Conversion:
     for page in _candidate_pages(conv):
         for keep in page.must_contain:
             text = dumps(_data(conv, _test_table(conv, page, keep)), comments)
-            new = parse_rule_file(text.encode("utf-8"), conv.name, f"{conv.name}.toml")
+            try:
+                new = parse_rule_file(text.encode("utf-8"), conv.name, f"{conv.name}.toml")
+            except RuleError as exc:  # what the writer gave does not load: say so, go on
+                conv.problem = f"the rule file written for it does not load: {exc}"
+                return conv
             if run_rule_test(with_file(rules, new), new, new.tests[0]).passed:
                 conv.toml, conv.covered = text, page.covered
                 return conv
@@ -498,13 +557,16 @@ def convert_file(path: Path, rules: RuleSet) -> Conversion:
         conv.problem = "the file name is not a host name (example.com.txt, .example.com.txt)"
         return conv
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        conv = Conversion(path.name, host)
-        conv.problem = f"cannot read it: {exc}"
+        conv = Conversion(path.name, host, path.name.startswith("."))
+        conv.problem = (f"not UTF-8 (byte 0x{exc.object[exc.start]:02X} at offset {exc.start}): "
+                        "save it as UTF-8" if isinstance(exc, UnicodeDecodeError)
+                        else f"cannot read it: {exc.strerror or exc}")
         return conv
     lines, bad = parse_ftr(text)
     conv = convert_lines(path.name, host, lines)
+    conv.subdomains = path.name.startswith(".")
     conv.dropped += [f"line {n}: {line} (not a 'directive: value' line)" for n, line in bad]
     conv.dropped.sort(key=lambda d: int(d.split(":", 1)[0].removeprefix("line ")))
     if not conv.body and not conv.remove:
@@ -563,21 +625,68 @@ def _inputs(paths: Sequence[str]) -> list[Path]:
     return out
 
 
+def _visible(text: str) -> str:
+    """A message line with the control characters a site config may hold escaped."""
+    return "".join(ch if ch.isprintable() or ch == "\t" else f"\\u{ord(ch):04X}" for ch in text)
+
+
 def _report(conv: Conversion, target: str) -> None:
     err = sys.stderr
     if conv.problem:
-        print(f"{conv.source}: not converted: {conv.problem}", file=err)
+        print(_visible(f"{conv.source}: not converted: {conv.problem}"), file=err)
     else:
-        print(f"{conv.source} -> {target}: {len(conv.body)} body and {len(conv.remove)} "
-              f"remove XPaths; placeholder test covers "
-              f"{', '.join(conv.covered) or 'no rule (it only checks that the page is kept)'}",
-              file=err)
+        print(_visible(
+            f"{conv.source} -> {target}: {len(conv.body)} body and {len(conv.remove)} "
+            f"remove XPaths; placeholder test covers "
+            f"{', '.join(conv.covered) or 'no rule (it only checks that the page is kept)'}"),
+            file=err)
     for d in conv.dropped:
-        print(f"  not carried over: {d}", file=err)
+        print(_visible(f"  not carried over: {d}"), file=err)
+
+
+# One bad site config must not stop an import of two thousand: whatever converting or writing
+# one file raises is that file's failure.
+_FILE_ERRORS = (ConfigError, OSError, ValueError, TypeError, RecursionError, etree.LxmlError)
+
+
+def _convert_one(path: Path, rules: RuleSet) -> Conversion:
+    try:
+        return convert_file(path, rules)
+    except _FILE_ERRORS as exc:
+        conv = Conversion(path.name, host_from_name(path.name) or path.name)
+        conv.problem = f"cannot convert it: {type(exc).__name__}: {exc}"
+        return conv
+
+
+def _write(conv: Conversion, out: Path | None, force: bool, written: dict[str, str]) -> None:
+    """Write a converted file (to stdout without ``out``); a failure goes to conv.problem."""
+    if out is None:
+        sys.stdout.write(conv.toml)
+        return
+    dest = out / f"{conv.name}.toml"
+    if conv.name in written:
+        conv.problem = f"{written[conv.name]} was written to {dest} in this run already"
+    elif dest.exists() and not force:
+        conv.problem = f"{dest} exists; use --force to overwrite it"
+    else:
+        try:
+            dest.write_text(conv.toml, encoding="utf-8")
+        except OSError as exc:
+            conv.problem = f"cannot write {dest}: {exc.strerror or exc}"
+            return
+        written[conv.name] = conv.source
+
+
+def _summary(files: int, written: int, failed: list[Conversion]) -> None:
+    err = sys.stderr
+    print(f"cleaner rules import-ftr: {files} file{'s' * (files != 1)}, {written} written, "
+          f"{len(failed)} not converted", file=err)
+    for conv in failed:
+        print(_visible(f"  {conv.source}: {conv.problem}"), file=err)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``rules import-ftr``; returns the exit code."""
+    """Run ``rules import-ftr``; returns the exit code (1 if any file was not converted)."""
     files = _inputs(args.paths)
     out: Path | None = args.output
     if out is None and len(files) > 1:
@@ -587,18 +696,14 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError(f"{out}: not a directory")
         out.mkdir(parents=True, exist_ok=True)
     rules = base_rules(args.rules or ())
-    failed = 0
+    failed: list[Conversion] = []
+    written: dict[str, str] = {}  # output name -> the file it came from
     for path in files:
-        conv = convert_file(path, rules)
-        target = str(out / f"{conv.name}.toml") if out else "stdout"
-        if not conv.problem and out is not None:
-            dest = out / f"{conv.name}.toml"
-            if dest.exists() and not args.force:
-                conv.problem = f"{dest} exists; use --force to overwrite it"
-            else:
-                dest.write_text(conv.toml, encoding="utf-8")
-        elif not conv.problem:
-            sys.stdout.write(conv.toml)
-        _report(conv, target)
-        failed += bool(conv.problem)
+        conv = _convert_one(path, rules)
+        if not conv.problem:
+            _write(conv, out, args.force, written)
+        _report(conv, str(out / f"{conv.name}.toml") if out else "stdout")
+        if conv.problem:
+            failed.append(conv)
+    _summary(len(files), len(files) - len(failed), failed)
     return 1 if failed else 0
