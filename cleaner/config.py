@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# Seconds one document may take to clean (--timeout); 0 is no limit.
+DEFAULT_TIMEOUT = 60.0
 
 
 class ConfigError(Exception):

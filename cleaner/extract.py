@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -14,6 +15,7 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.metadata import extract_metadata
+from trafilatura.utils import is_dubious_html, repair_faulty_html
 
 from cleaner.model import Block, Removal
 from cleaner.ruleset import element_text
@@ -30,17 +32,31 @@ _BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blo
                "td", "th", "dd", "dt", "pre", "caption")
 _SENTENCE_BREAK = re2.compile(r"[.!?][\"'\x{201D}\x{2019}]?\s+[A-Z\x{201C}\x{2018}\"']")
 TITLE_MAX_WORDS = 25
+# trafilatura's parser options, plus huge_tree: libxml2's limits otherwise cut pages short.
+HTML_PARSER = lxml_html.HTMLParser(  # type: ignore[call-arg]  # the stubs lack default_doctype
+    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
+    remove_pis=True, huge_tree=True)
+# Even with huge_tree, libxml2 stops at this depth and drops the rest of the page.
+MAX_DEPTH = 2048
+_TOO_DEEP = etree.XPath("boolean(" + "/*" * (MAX_DEPTH - 1) + ")")
+_NON_SPACE = re.compile(r"\S")
+MAX_ATTRIBUTE_CHARS = 65536
+_HUGE_ATTRIBUTE = etree.XPath(f"//*[@*[string-length(.) > {MAX_ATTRIBUTE_CHARS}]]")
 
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """What extraction found: body blocks, metadata and what it left out."""
+    """What extraction found: body blocks, metadata, what it left out and what went wrong.
+
+    ``warnings`` are problems that did not cost the document (``"metadata: ..."``).
+    """
 
     blocks: tuple[Block, ...]
     title: str | None = None
     author: str | None = None
     published: str | None = None
     removals: tuple[Removal, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 # --- HTML ---------------------------------------------------------------------------------------
@@ -49,16 +65,54 @@ class Extracted:
 def parse_html(markup: str) -> Any:
     """Parse a page once; the tree is handed to the rules and to trafilatura.
 
-    trafilatura refuses bare fragments (``<p>x</p>`` alone, as scraper exports often hold);
-    lxml parses those into a whole document.
+    As ``trafilatura.load_html`` does (same repairs, same parser options), but with libxml2's
+    ``huge_tree`` on: without it, an element nested deeper than 255 levels or an attribute over
+    10 MB (an inline base64 image) silently ends the document there. trafilatura refuses bare
+    fragments (``<p>x</p>`` alone, as scraper exports often hold); lxml parses those into a
+    whole document.
     """
-    tree = trafilatura.load_html(markup)
+    beginning = markup[:50].lower()
+    markup = repair_faulty_html(markup, beginning)
+    tree = _parse(markup)
+    if tree is not None and (len(tree) == 0 or (is_dubious_html(beginning) and len(tree) < 2)):
+        tree = None
     if tree is None:
         try:
-            tree = lxml_html.document_fromstring(markup)
+            tree = lxml_html.document_fromstring(markup, parser=HTML_PARSER)
         except (etree.ParserError, ValueError):
             return None
+    _empty_huge_attributes(tree)
     return tree
+
+
+def _empty_huge_attributes(tree: Any) -> None:
+    """Empty attribute values over MAX_ATTRIBUTE_CHARS (inline images): they hold no text,
+    and the date search serialises the page and runs regexes over all of it."""
+    for el in cast(list[Any], _HUGE_ATTRIBUTE(tree)):
+        for name, value in el.attrib.items():
+            if len(value) > MAX_ATTRIBUTE_CHARS:
+                el.set(name, "")
+
+
+def _parse(markup: str) -> Any:
+    try:
+        return lxml_html.fromstring(markup, parser=HTML_PARSER)
+    except ValueError:  # a string with an encoding declaration: parse its UTF-8 bytes
+        try:
+            return lxml_html.fromstring(markup.encode("utf-8", "surrogatepass"),
+                                        parser=HTML_PARSER)
+        except (etree.ParserError, ValueError):
+            return None
+    except etree.ParserError:
+        return None
+
+
+def depth_limit_hit(tree: Any) -> str | None:
+    """A warning when the page nests elements as deep as libxml2 goes (it drops what follows)."""
+    if not _TOO_DEEP(tree):
+        return None
+    return (f"parse: elements nested {MAX_DEPTH} levels deep, the most libxml2 parses; the text "
+            "after the deepest element is missing")
 
 
 def is_http_url(url: str) -> bool:
@@ -86,18 +140,19 @@ def extract_html(
     """Extract main text and metadata with trafilatura, comments off.
 
     ``body`` is the element to take text from (a site rule may choose one); metadata always
-    comes from the whole page.
+    comes from the whole page. Metadata comes first, as in trafilatura's own sequence; when it
+    fails (htmldate asserts on a page whose root is ``<svg>`` or ``<math>``), the text is
+    still extracted and the failure is a warning.
     """
-    meta: Any
-    found: Any
+    meta, warnings = _metadata(tree, url)
+    url = url or getattr(meta, "url", None)
     if body is tree:
-        meta = trafilatura.bare_extraction(
-            tree, url=url, with_metadata=True, include_comments=False, **options
-        )
-        text = meta.text if meta is not None else ""
+        found: Any = trafilatura.bare_extraction(tree, url=url, include_comments=False,
+                                                 **options)
+        text = found.text if found is not None else ""
     else:
-        meta = extract_metadata(tree, default_url=url)
-        found = trafilatura.bare_extraction(_wrap(body), url=url, include_comments=False, **options)
+        found = trafilatura.bare_extraction(_wrap(body), url=url, include_comments=False,
+                                            **options)
         # The site chose this element: when trafilatura finds too little in it, take it as is.
         text = found.text if found is not None and found.text else "\n".join(_block_texts(body))
     blocks = tuple(Block(line.strip()) for line in (text or "").split("\n") if line.strip())
@@ -107,7 +162,23 @@ def extract_html(
         author=_clean(getattr(meta, "author", None)),
         published=_clean(getattr(meta, "date", None)),
         removals=tuple(_left_out(tree, blocks)),
+        warnings=warnings,
     )
+
+
+def _metadata(tree: Any, url: str | None) -> tuple[Any, tuple[str, ...]]:
+    """trafilatura's metadata of the page, or None and a warning saying why there is none."""
+    try:
+        return extract_metadata(tree, default_url=url), ()
+    except Exception as exc:  # noqa: BLE001 -- any bug in metadata extraction costs only metadata
+        what = printable(f"{type(exc).__name__}: {exc}")[:200].rstrip(": ")
+        return None, (f"metadata: extraction failed ({what}); title, author and date are "
+                      "missing",)
+
+
+def printable(text: str) -> str:
+    """Text for a message: whitespace runs as one space, other control characters as ``?``."""
+    return "".join(c if c.isprintable() else "?" for c in " ".join(text.split()))
 
 
 def _wrap(el: Any) -> Any:
@@ -149,16 +220,21 @@ def _left_out(tree: Any, kept: Sequence[Block]) -> Iterator[Removal]:
 
 
 def split_blocks(text: str) -> tuple[Block, ...]:
-    """One block per non-blank line, with the number of blank lines before it."""
+    """One block per non-blank line, with the number of blank lines before it.
+
+    Blank runs are skipped by a search for the next non-space character and counted, not split
+    into one string per line: a scrape of millions of blank lines costs no more than its text.
+    """
     blocks: list[Block] = []
-    gap = 0
-    for line in text.split("\n"):
-        stripped = line.strip()  # str.strip also takes NBSP and other Unicode spaces
-        if not stripped:
-            gap += 1
-            continue
-        blocks.append(Block(" ".join(stripped.split()), gap))
-        gap = 0
+    after = 0  # where the line after the previous block starts
+    pos = 0
+    while (m := _NON_SPACE.search(text, pos)) is not None:
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.start())
+        end = len(text) if end < 0 else end
+        # str.split also takes NBSP and other Unicode spaces, as \S leaves them out
+        blocks.append(Block(" ".join(text[start:end].split()), text.count("\n", after, start)))
+        after = pos = end + 1
     return tuple(blocks)
 
 

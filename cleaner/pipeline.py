@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from cleaner import boilerplate
+from cleaner.config import DEFAULT_TIMEOUT
 from cleaner.extract import (
+    depth_limit_hit,
     drop_leading_title,
     extract_html,
     find_title,
@@ -118,9 +122,12 @@ class ExtractHtml:
         body, removed = apply_html_rules(files, doc.tree)
         found = extract_html(doc.tree, body, doc.url, trafilatura_options(files))
         blocks, repeated = drop_leading_title(found.blocks, found.title)
+        too_deep = depth_limit_hit(doc.tree)
         return replace(doc, tree=None, blocks=blocks, title=found.title, author=found.author,
                        published=found.published,
-                       removals=doc.removals + removed + repeated + found.removals)
+                       removals=doc.removals + removed + repeated + found.removals,
+                       warnings=(*doc.warnings, *((too_deep,) if too_deep else ()),
+                                 *found.warnings))
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,10 +197,47 @@ class Finish:
         return replace(doc, published=doc.published or meta.get("date"))
 
 
-def build_steps(rules: RuleSet, lang: str | None) -> tuple[Step, ...]:
-    """The steps of ``cleaner clean``, in order."""
-    return (Parse(), SelectRules(rules), ExtractHtml(rules), TextRules(rules), TextScrape(rules),
-            LanguageFilter(expected=lang), Finish())
+# No article page has this many elements; one that has takes minutes to extract.
+MAX_ELEMENTS = 500_000
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """What one document may cost; the first step, so that workers get it with the steps.
+
+    A page with more elements than ``max_elements`` is refused here, before it is parsed: such
+    a page takes minutes in extraction, and no article has one. ``seconds`` is the time budget
+    :func:`clean_one` gives each document (0: none).
+    """
+
+    name: ClassVar[str] = "budget"
+    seconds: float = DEFAULT_TIMEOUT
+    max_elements: int = MAX_ELEMENTS
+
+    def apply(self, doc: Doc) -> Doc | Reject:
+        if doc.kind != "html":
+            return doc
+        text = doc.source_text
+        tags = text.count("<") - text.count("</") - text.count("<!")  # start tags, about
+        if tags > self.max_elements:
+            return Reject(RejectReason.TOO_LARGE,
+                          f"the page has about {tags:,} elements, more than the "
+                          f"{self.max_elements:,} cleaner extracts from (an article page has a "
+                          "few thousand); it is not cleaned")
+        return doc
+
+
+def build_steps(rules: RuleSet, lang: str | None,
+                timeout: float = DEFAULT_TIMEOUT) -> tuple[Step, ...]:
+    """The steps of ``cleaner clean``, in order.
+
+    Args:
+        rules: the rule set.
+        lang: expected language codes, comma-separated (see :func:`expected_languages`).
+        timeout: seconds one document may take (0: no limit).
+    """
+    return (Budget(seconds=timeout), Parse(), SelectRules(rules), ExtractHtml(rules),
+            TextRules(rules), TextScrape(rules), LanguageFilter(expected=lang), Finish())
 
 
 # --- running ------------------------------------------------------------------------------------
@@ -229,17 +273,87 @@ class Summary:
             self.warnings[w.partition(":")[0]] += 1
 
 
+class _OverBudget(BaseException):
+    """Raised by the alarm in the middle of a step; a BaseException, so that a library's
+    ``except Exception`` cannot swallow it."""
+
+
 def clean_one(
     raw: RawDoc, steps: Sequence[Step], timer: dict[str, float] | None = None
 ) -> Doc | Reject:
-    """Run one raw document through decoding and the steps; never raises for bad input."""
-    t0 = time.perf_counter()
+    """Run one raw document through decoding and the steps; never raises for bad input.
+
+    The :class:`Budget` among the steps limits the time: in the main thread a ``SIGALRM``
+    timer stops the document in the middle of a step (between Python bytecodes: a running lxml
+    call finishes first), and any timer and handler set before are restored after. Elsewhere
+    (other threads, systems without ``setitimer``) the budget is checked between steps only.
+    """
+    budget = next((s for s in steps if isinstance(s, Budget)), None)
+    seconds = budget.seconds if budget else 0.0
+    where = ["decode"]  # the step running, for the timeout message
+    alarm = bool(seconds) and hasattr(signal, "setitimer") \
+        and threading.current_thread() is threading.main_thread()
+    if not alarm:
+        result = _clean(raw, steps, timer, where, seconds)
+    else:
+        result = _clean_with_alarm(raw, steps, timer, where, seconds)
+    if isinstance(result, Reject) and result.source is None:
+        result = replace(result, source=raw.source)
+    return result
+
+
+def _over_budget(seconds: float, where: str) -> Reject:
+    return Reject(RejectReason.TIMEOUT,
+                  f"cleaning took more than {seconds:g} s (stopped in step {where}); "
+                  "give more time with --timeout SECONDS, or 0 for no limit")
+
+
+def _clean_with_alarm(raw: RawDoc, steps: Sequence[Step], timer: dict[str, float] | None,
+                      where: list[str], seconds: float) -> Doc | Reject:
+    started = time.monotonic()
+    deadline = started + seconds
+    previous = signal.getsignal(signal.SIGALRM)
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        if time.monotonic() >= deadline:
+            raise _OverBudget
+        if callable(previous):  # an earlier timer of the caller's went off: pass it on
+            previous(signum, frame)
+
+    outer = (0.0, 0.0)
+    try:
+        signal.signal(signal.SIGALRM, on_alarm)
+        outer = signal.setitimer(signal.ITIMER_REAL, seconds)
+        result = _clean(raw, steps, timer, where, 0.0)
+    except _OverBudget:
+        result = _over_budget(seconds, where[0])
+    finally:
+        while True:  # the alarm may go off while it is being stopped: stop it again
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                break
+            except _OverBudget:
+                result = _over_budget(seconds, where[0])
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+        if outer[0]:  # the caller's timer goes on, less the time this document took
+            left = max(outer[0] - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, left, outer[1])
+    return result
+
+
+def _clean(raw: RawDoc, steps: Sequence[Step], timer: dict[str, float] | None,
+           where: list[str], seconds: float) -> Doc | Reject:
+    """Decode and run the steps; with ``seconds``, stop between steps once they are spent."""
+    start = t0 = time.perf_counter()
     result: Doc | Reject = to_doc(raw)
     if timer is not None:
         timer["decode"] = timer.get("decode", 0.0) + time.perf_counter() - t0
     for step in steps:
         if isinstance(result, Reject):
             break
+        if seconds and time.perf_counter() - start > seconds:
+            return _over_budget(seconds, where[0])
+        where[0] = step.name
         t0 = time.perf_counter()
         doc = result
         try:
@@ -251,8 +365,6 @@ def clean_one(
             result = replace(result, doc_id=doc.id, removals=result.removals or doc.removals)
         if timer is not None:
             timer[step.name] = timer.get(step.name, 0.0) + time.perf_counter() - t0
-    if isinstance(result, Reject) and result.source is None:
-        result = replace(result, source=raw.source)
     return result
 
 
