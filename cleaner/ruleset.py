@@ -8,6 +8,7 @@ Every problem in a rule file is a :class:`RuleError` naming the file, the key an
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,17 @@ PROSE_MIN_WORDS = 10
 MAX_PROGRAM_SIZE = 5000
 
 
+def quiet_re2_options() -> Any:
+    """RE2 options that keep RE2 from logging on stderr: a pattern it refuses is our RuleError,
+    and a search that outgrows its DFA memory falls back to a slower matcher silently."""
+    options = re2.Options()
+    options.log_errors = False
+    return options
+
+
+_RE2_OPTIONS = quiet_re2_options()
+
+
 class RuleError(ConfigError):
     """A rule file is malformed: the message names the file, the key and the problem."""
 
@@ -44,7 +56,7 @@ def compile_regex(pattern: Any, label: str, key: str) -> Any:
     if not isinstance(pattern, str) or not pattern:
         raise RuleError(f"{_where(label, key)}: expected a non-empty regex string")
     try:
-        compiled = re2.compile(pattern)
+        compiled = re2.compile(pattern, _RE2_OPTIONS)
     except re2.error as exc:
         detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
         raise RuleError(f"{_where(label, key)}: bad regex {pattern!r}: {detail}") from None
@@ -58,13 +70,85 @@ def compile_regex(pattern: Any, label: str, key: str) -> Any:
 
 
 def compile_xpath(expr: Any, label: str, key: str) -> etree.XPath:
-    """Compile an XPath expression without regex extensions, or raise RuleError."""
+    """Compile an XPath 1.0 expression that selects elements, or raise RuleError.
+
+    lxml compiles extension functions (``re:test``, ``exsl:...``), unknown prefixes and
+    variables, and a number or string result, without a word; each would fail or do nothing
+    on every page of the site, so each is refused here, naming the file, key and expression.
+    """
     if not isinstance(expr, str) or not expr:
         raise RuleError(f"{_where(label, key)}: expected a non-empty XPath string")
     try:
-        return etree.XPath(expr, regexp=False)
+        compiled = etree.XPath(expr, regexp=False)
     except etree.XPathSyntaxError as exc:
         raise RuleError(f"{_where(label, key)}: bad XPath {expr!r}: {exc}") from None
+    problem = _xpath_problem(expr) or _result_problem(compiled, expr)
+    if problem:
+        raise RuleError(f"{_where(label, key)}: XPath {expr!r} {problem}")
+    return compiled
+
+
+# XPath 1.0's function library (what libxml2 offers without extensions) and node tests.
+_XPATH_FUNCTIONS = frozenset({
+    "last", "position", "count", "id", "local-name", "namespace-uri", "name", "string",
+    "concat", "starts-with", "contains", "substring-before", "substring-after", "substring",
+    "string-length", "normalize-space", "translate", "boolean", "not", "true", "false", "lang",
+    "number", "sum", "floor", "ceiling", "round"})
+_NODE_TESTS = frozenset({"node", "text", "comment", "processing-instruction"})
+_XPATH_TOKEN = re.compile(
+    r"""'[^']*'|"[^"]*"|(\$)|([A-Za-z_][\w.-]*(?::(?!:)[A-Za-z_*][\w.-]*)?)\s*(::|\()?""")
+_XPATH_STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
+_PROBE = etree.fromstring("<html><head><title>t</title></head><body><p class='a'>x</p></body>"
+                          "</html>")
+
+
+def _xpath_problem(expr: str) -> str | None:
+    """What in the expression XPath 1.0 without extensions cannot evaluate, if anything."""
+    for m in _XPATH_TOKEN.finditer(expr):
+        variable, name, follows = m.groups()
+        if variable:
+            return "uses a variable ($...); rule files have none"
+        if not name or follows == "::":
+            continue
+        prefix = name.partition(":")[0] if ":" in name else None
+        if follows == "(":
+            if prefix is not None or name not in _XPATH_FUNCTIONS | _NODE_TESTS:
+                return (f"calls {name}(), which does not run here: not an XPath 1.0 "
+                        "function (regex and other extensions are off)")
+        elif prefix is not None and prefix != "xml":
+            return f"uses the namespace prefix {prefix!r}, which is not defined"
+    return None
+
+
+def _result_problem(compiled: etree.XPath, expr: str) -> str | None:
+    """Why the expression's results are not elements (its type does not depend on the page)."""
+    try:
+        result = compiled(_PROBE)
+    except etree.XPathError as exc:
+        return f"cannot be evaluated: {exc}"
+    if not isinstance(result, list):
+        kind = "true or false" if isinstance(result, bool) else \
+            "a number" if isinstance(result, float) else "a string"
+        return f"gives {kind}, not elements: use a path such as //div[@class='x']"
+    if _last_steps_select_non_elements(expr):
+        return "selects attributes or text, not elements: end the path with an element"
+    return None
+
+
+def _last_steps_select_non_elements(expr: str) -> bool:
+    """Whether a branch of the path ends in an attribute, text or other non-element step."""
+    flat = _XPATH_STRING.sub("''", expr)
+    while True:  # drop predicates, innermost first
+        shorter = re.sub(r"\[[^\[\]]*\]", "", flat)
+        if shorter == flat:
+            break
+        flat = shorter
+    for branch in flat.split("|"):
+        last = branch.rstrip(" )").rpartition("/")[2].strip()
+        if last.startswith(("@", "attribute::", "namespace::")) or re.match(
+                r"(text|comment|processing-instruction)\s*\(", last):
+            return True
+    return False
 
 
 def compile_css(selector: Any, label: str, key: str) -> etree.XPath:
@@ -412,6 +496,8 @@ def parse_rule_file(raw: bytes, name: str, label: str) -> RuleFile:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RuleError(f"{label}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise RuleError(f"{label}: not valid TOML: arrays or tables nested too deeply") from None
     top = _Table(data, label, "", _TOP_KEYS)
     hosts, fps, min_fp = _build_match(top.get("match", dict, {}), label)
     if name != DEFAULT_NAME and not hosts and not fps:
@@ -460,9 +546,10 @@ class Selection:
 
 @dataclass(frozen=True, slots=True)
 class RuleSet:
-    """All loaded rule files, ``_default`` first."""
+    """All loaded rule files, ``_default`` first, and which files others replaced."""
 
     files: tuple[RuleFile, ...]
+    replaced: tuple[tuple[str, str], ...] = ()  # (label of a replaced file, label of its new one)
 
     @property
     def version(self) -> str:
@@ -497,21 +584,32 @@ def shipped_rules_dir() -> Path:
     raise ConfigError(f"no bundled rules found next to {here}; reinstall article-cleaner")
 
 
-def load_rules(dirs: Sequence[Path] = ()) -> RuleSet:
-    """Load every ``*.toml`` in ``dirs`` (default: the bundled rules), ``_default`` first."""
-    shipped = shipped_rules_dir() if not dirs else None
-    dirs = tuple(dirs) or (shipped_rules_dir(),)
-    files: list[RuleFile] = []
-    for d in dirs:
+def load_rules(dirs: Sequence[Path] = (), bundled: bool = True) -> RuleSet:
+    """Load the bundled rule files, then every ``*.toml`` in ``dirs``; ``_default`` first.
+
+    Directories add to the bundled rules (``bundled=False``: ``--no-bundled-rules`` leaves
+    those out). A file named as one loaded before it (a site's file, or ``_default.toml``)
+    replaces that one: the user's copy of a site's rules is the one that applies, and
+    :attr:`RuleSet.replaced` says which were replaced.
+    """
+    if not bundled and not dirs:
+        raise ConfigError("--no-bundled-rules needs --rules DIR: there would be no rules")
+    shipped = shipped_rules_dir() if bundled else None
+    by_name: dict[str, RuleFile] = {}
+    replaced: list[tuple[str, str]] = []
+    for d in ([shipped] if shipped else []) + list(dirs):
         if not d.is_dir():
             raise ConfigError(f"{d}: rules directory does not exist")
-        # Bundled rules are named as in the repo, whatever the install location.
-        files.extend(load_rule_file(p, f"rules/{p.name}" if d == shipped else str(d / p.name))
-                     for p in sorted(d.glob("*.toml")))
-    if not files:
+        for p in sorted(d.glob("*.toml")):
+            # Bundled rules are named as in the repo, whatever the install location.
+            f = load_rule_file(p, f"rules/{p.name}" if d == shipped else str(d / p.name))
+            if f.name in by_name:
+                replaced.append((by_name[f.name].label, f.label))
+            by_name[f.name] = f
+    if not by_name:
         raise ConfigError(f"no rule files (*.toml) in {', '.join(map(str, dirs))}")
-    files.sort(key=lambda f: (not f.is_default, f.name))
-    return RuleSet(tuple(files))
+    files = sorted(by_name.values(), key=lambda f: (not f.is_default, f.name))
+    return RuleSet(tuple(files), tuple(replaced))
 
 
 # --- applying -----------------------------------------------------------------------------------
