@@ -3,6 +3,7 @@ control characters, and charset declarations (issue 7)."""
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,38 @@ _SAME = {
     "shift_jis": {"shift_jis", "cp932"},
     "koi8_r": {"koi8_r", "koi8_u"},
 }
+
+
+def _truth(path: Path) -> str:
+    """The encoding a fixture is in, from its name: ``ru-koi8-r-<id>.html`` -> ``koi8_r``."""
+    parts = path.stem.split("-")
+    return codecs.lookup("-".join(parts[1:-1])).name.replace("-", "_")
+
+
+@pytest.mark.parametrize("path", sorted(LEGACY.glob("*.html")), ids=lambda p: p.stem)
+def test_real_legacy_page_without_a_declaration_decodes_right(path):
+    data = path.read_bytes()
+    truth = _truth(path)
+    text, name = decode(data, None, "html")
+    assert text == data.decode(truth).replace("\r\n", "\n").replace("\r", "\n")
+    assert name.replace("-", "_") in _SAME.get(truth, {truth})
+
+
+def test_legacy_fixtures_cover_the_encodings_real_pages_use():
+    found = {_truth(path) for path in LEGACY.glob("*.html")}
+    expected = {"cp1252", "cp1251", "koi8_r", "iso8859_2", "shift_jis", "euc_jp"}
+    assert expected | {"gb2312", "euc_kr"} <= found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The \u201cquick\u201d fox \u2013 it\u2019s here.",
+        "Le caf\u00e9 \u00e0 c\u00f4t\u00e9, d\u00e9j\u00e0 ferm\u00e9.",
+    ],
+)
+def test_short_windows_1252_text_is_not_read_as_a_dos_or_mac_code_page(text):
+    assert decode(text.encode("cp1252"), None, "html") == (text, "cp1252")
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
@@ -83,6 +116,26 @@ def test_iso_2022_jp_still_decodes_with_and_without_a_label():
     assert decode(data, "iso-2022-jp", "text") == (text, "iso2022_jp")
     assert decode(data, None, "text") == (text, "iso2022_jp")
     assert decode(b"<p>" + data + b"</p>", None, "html") == (f"<p>{text}</p>", "iso2022_jp")
+
+
+@pytest.mark.parametrize("kind", ["html", "text"])
+def test_xml_declaration_is_a_charset_declaration(kind):
+    # Undeclared, 0xA4 is the currency sign of windows-1252; ISO-8859-15 makes it the euro.
+    xml = '<?xml version="1.0" encoding="iso-8859-15"?>\n<rss><title>Prix : 10 €</title></rss>'
+    assert decode(xml.encode("iso-8859-15"), None, kind) == (xml, "iso8859-15")
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-2">',
+        "<meta http-equiv=content-type content='text/html;charset=ISO-8859-2'>",
+        '<meta charset="iso-8859-2" />',
+    ],
+)
+def test_meta_declaration_forms(meta):
+    html = f"<html><head>{meta}</head><body><p>Zażółć gęślą jaźń</p></body></html>"
+    assert decode(html.encode("iso-8859-2"), None, "html") == (html, "iso8859-2")
 
 
 def test_decode_raw_of_utf16_without_bom_is_not_rejected():
