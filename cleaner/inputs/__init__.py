@@ -8,6 +8,7 @@ manifest, then the container record's own URL.
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import stat
@@ -16,9 +17,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from cleaner.config import ConfigError, InputConfig, ManifestEntry
+from cleaner.inputs import stream
 from cleaner.inputs.encoding import DecodeFailure, decode, decode_raw
 from cleaner.inputs.html import read_html
 from cleaner.inputs.jsonl import read_jsonl
@@ -46,6 +48,11 @@ def iter_inputs(cfg: InputConfig) -> Iterator[RawDoc | Reject | Skipped]:
     Paths are files, directories (walked recursively in path order, hidden entries
     skipped) or ``-`` for stdin. Unreadable or missing paths become ``read_error``
     rejects and the run goes on.
+
+    Nothing is read past what its kind needs (see ``cleaner.inputs.stream``): at most
+    ``max_bytes + 1`` bytes of one document, JSONL line by line. A FIFO or device named
+    in the paths that delivers nothing within ``stream.WAIT_SECONDS`` (30 s) is a
+    ``read_error``.
 
     Raises:
         ConfigError: at once, before anything is read, if ``cfg.url`` is set but the
@@ -94,17 +101,19 @@ def _iter_inputs(cfg: InputConfig) -> Iterator[RawDoc | Reject | Skipped]:
 
 def _read_given(given: str, cfg: InputConfig) -> Iterator[RawDoc | Reject | Skipped]:
     if given == "-":
+        if sys.stdin is None:  # started with stdin closed
+            yield Reject(RejectReason.READ_ERROR, "stdin is closed; pipe the input in", Source("-"))
+            return
         try:
-            data = sys.stdin.buffer.read()
+            yield from _read_open(sys.stdin.buffer, "-", None, cfg)
         except OSError as exc:
             yield _read_error("-", exc)
-            return
-        yield from iter_bytes(data, "-", cfg)
         return
     path = Path(given)
     if path.is_dir():
         yield from _walk(path, given, cfg)
     else:
+        # Named on the command line: read whatever its extension (the kind is sniffed).
         yield from _read_path(path, given, cfg)
 
 
@@ -124,49 +133,98 @@ def _walk(root: Path, given: str, cfg: InputConfig) -> Iterator[RawDoc | Reject 
 def _read_path(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawDoc | Reject]:
     try:
         info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            # A symlink to a directory inside a walked tree: not followed, like os.walk.
-            return
-        with path.open("rb") as fh:
-            if stat.S_ISREG(info.st_mode):
+    except OSError as exc:
+        yield _stat_error(path, shown, exc)
+        return
+    try:
+        if stat.S_ISREG(info.st_mode):
+            with path.open("rb") as fh:
                 yield from _read_open(fh, shown, info.st_size, cfg)
-            else:
-                # A pipe or device (process substitution): read it whole, like stdin.
-                yield from iter_bytes(fh.read(), shown, cfg)
+        else:
+            # A FIFO (process substitution) or device: waited for, then read like stdin.
+            with stream.open_special(path) as fh:
+                yield from _read_open(fh, shown, None, cfg)
+    except stream.NoDataError:
+        yield Reject(RejectReason.READ_ERROR, stream.no_data_detail(), Source(shown))
     except OSError as exc:
         yield _read_error(shown, exc)
 
 
-def _read_open(fh: BinaryIO, shown: str, size: int, cfg: InputConfig) -> Iterator[RawDoc | Reject]:
-    """Read an open, seekable input of known size, by the kind its name and head suggest."""
+def _read_open(
+    fh: BinaryIO, shown: str, size: int | None, cfg: InputConfig
+) -> Iterator[RawDoc | Reject]:
+    """Read an open input by the kind its name and head suggest, never past what it needs.
+
+    Args:
+        fh: the input at its start.
+        shown: its path as given or walked.
+        size: its size, or None for a stream (stdin, FIFO, device) that is never seeked.
+        cfg: the size limit.
+    """
     source = Source(shown)
     head = fh.read(SNIFF_BYTES)
     if not head:
         yield Reject(RejectReason.EMPTY_INPUT, EMPTY_DETAIL, source)
         return
     kind = resolve_kind(shown, head)
-    if kind in ("jsonl", "warc"):
-        fh.seek(0)
-        yield from (read_jsonl if kind == "jsonl" else read_warc)(fh, shown, cfg)
+    if kind == "jsonl":
+        yield from read_jsonl(fh, shown, cfg, head=head)
+    elif kind == "warc":
+        yield from _read_warc(fh, head, shown, size, cfg)
     elif kind == "binary":
         yield Reject(RejectReason.BINARY, binary_detail(head), source)
-    elif size > cfg.max_bytes:
+    elif size is not None and size > cfg.max_bytes:
         yield _too_large(source, size, cfg.max_bytes)
     else:
-        data = head + fh.read(cfg.max_bytes + 1 - len(head))
+        data = stream.read_up_to(fh, head, cfg.max_bytes)
         if len(data) > cfg.max_bytes:
-            # The file grew after its size was taken.
-            yield _too_large(source, len(data), cfg.max_bytes)
+            # A stream, or a file that grew after its size was taken.
+            yield _too_large(source, None, cfg.max_bytes)
             return
         yield from (read_html if kind == "html" else read_text)(data, source)
 
 
-def _too_large(source: Source, size: int, limit: int) -> Reject:
+def _read_warc(
+    fh: BinaryIO, head: bytes, shown: str, size: int | None, cfg: InputConfig
+) -> Iterator[RawDoc | Reject]:
+    if size is not None:
+        fh.seek(0)
+        yield from read_warc(fh, shown, cfg)
+        return
+    copy = stream.spool(fh, head, cfg.max_bytes)
+    if copy is None:
+        yield Reject(
+            RejectReason.TOO_LARGE,
+            f"a WARC read from a pipe is copied to a temporary file, up to {cfg.max_bytes} "
+            "bytes, and this one is larger; give the archive's path instead, or raise the size "
+            "limit",
+            Source(shown),
+        )
+        return
+    with copy:
+        yield from read_warc(cast(BinaryIO, copy), shown, cfg)
+
+
+def _too_large(source: Source, size: int | None, limit: int) -> Reject:
+    what = f"{size} bytes" if size is not None else f"more than {limit} bytes"
     return Reject(
         RejectReason.TOO_LARGE,
-        f"{size} bytes, over the limit of {limit} bytes; raise the size limit to clean it",
+        f"{what}, over the limit of {limit} bytes; raise the size limit to clean it",
         source,
     )
+
+
+def _stat_error(path: Path, shown: str, exc: OSError) -> Reject:
+    """The reject for a path that cannot be looked at; a dangling symlink says so."""
+    dangling = isinstance(exc, FileNotFoundError | NotADirectoryError) and path.is_symlink()
+    if dangling or exc.errno == errno.ELOOP:
+        return Reject(
+            RejectReason.READ_ERROR,
+            "broken symbolic link: its target does not exist (or links back to itself); "
+            "fix or remove the link",
+            Source(shown),
+        )
+    return _read_error(shown, exc)
 
 
 def _read_error(shown: str, exc: OSError) -> Reject:

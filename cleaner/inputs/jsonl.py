@@ -25,7 +25,9 @@ class _Truncated(Exception):
     """The compressed stream ends early or is corrupt."""
 
 
-def read_jsonl(fh: BinaryIO, path: str, cfg: InputConfig) -> Iterator[RawDoc | Reject]:
+def read_jsonl(
+    fh: BinaryIO, path: str, cfg: InputConfig, head: bytes = b""
+) -> Iterator[RawDoc | Reject]:
     """Yield one raw document or reject per non-blank line of a JSONL export.
 
     The file is streamed; gzip is recognised by its magic bytes, whatever the name.
@@ -33,11 +35,12 @@ def read_jsonl(fh: BinaryIO, path: str, cfg: InputConfig) -> Iterator[RawDoc | R
     ``truncated`` reject naming the last good line.
 
     Args:
-        fh: the export opened in binary mode, at its start.
+        fh: the export opened in binary mode, at its start or just after ``head``.
         path: the input path as given or walked, for ``Source``.
         cfg: which keys hold the URL, HTML and text, and the size limit per line.
+        head: the bytes already read from ``fh`` (the sniffing head), if any.
     """
-    first = fh.read(_CHUNK)
+    first = head or fh.read(_CHUNK)
     chunks: Iterable[bytes] = chain([first], iter(lambda: fh.read(_CHUNK), b""))
     if first.startswith(GZIP_MAGIC):
         chunks = _gunzip(chunks)
