@@ -6,6 +6,7 @@ non-UTF-8 names, infinite streams) are made in the test.
 
 from __future__ import annotations
 
+import gzip
 import io
 import os
 import sys
@@ -156,3 +157,142 @@ def test_endless_fifo_is_too_large_and_the_writer_is_let_go(tmp_path, short_wait
     assert item.reason is RejectReason.TOO_LARGE
     thread.join(5)
     assert not thread.is_alive()
+
+
+def test_walk_skips_fifos_and_devices_without_opening_them(tmp_path):
+    (tmp_path / "a.txt").write_text("an article")
+    os.mkfifo(tmp_path / "b.txt")
+    (tmp_path / "c.txt").symlink_to("/dev/zero")
+    items = read(tmp_path)
+    assert labels(items) == ["text", "skipped:not a regular file", "skipped:not a regular file"]
+    names = ("a.txt", "b.txt", "c.txt")
+    assert [i.source.path for i in items] == [str(tmp_path / n) for n in names]
+    for item in items[1:]:
+        assert_clean_message(item.detail)
+
+
+# --- 2. walks read recognised kinds only -------------------------------------------------------
+
+
+def test_walk_reads_recognised_kinds_and_skips_the_rest(tmp_path):
+    files = {
+        "app.js": b"var x = 1;",
+        "notes.md": b"# notes",
+        "Makefile": b"all:",
+        "robots.txt": b"User-agent: *",
+        "PAGE.HTM": HTML,
+        "export.JSONL.GZ": gzip.compress(b'{"text": "x"}\n'),
+        "style.CSS": b"p {}",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    items = read(tmp_path)
+    by_name = {
+        Path(i.source.path).name: label for i, label in zip(items, labels(items), strict=True)
+    }
+    assert by_name == {
+        "app.js": "skipped:unknown kind .js",
+        "notes.md": "skipped:unknown kind .md",
+        "Makefile": "skipped:unknown kind (no extension)",
+        "robots.txt": "text",
+        "PAGE.HTM": "html",
+        "export.JSONL.GZ": "text",
+        "style.CSS": "skipped:unknown kind .css",
+    }
+    skipped = [i for i in items if isinstance(i, Skipped)]
+    assert all("name the file on the command line" in i.detail for i in skipped)
+
+
+def test_files_named_on_the_command_line_are_read_whatever_their_extension(tmp_path):
+    (tmp_path / "app.js").write_bytes(b"var x = 1;")
+    (tmp_path / "page.dat").write_bytes(HTML)
+    assert labels(read(tmp_path / "app.js", tmp_path / "page.dat")) == ["text", "html"]
+
+
+@pytest.mark.parametrize("content", [[], ["app.js", "sub/style.css"]])
+def test_walk_that_finds_nothing_to_clean_says_so(tmp_path, content):
+    root = tmp_path / "scrapes"
+    root.mkdir()
+    for rel in content:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x")
+    items = read(root)
+    last = items[-1]
+    assert isinstance(last, Skipped)
+    assert (last.source, last.what) == (Source(str(root)), "nothing to clean")
+    assert "nothing to clean in" in last.detail
+    assert len(items) == len(content) + 1
+
+
+def test_walk_with_only_empty_inputs_is_not_nothing(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"")
+    assert labels(read(tmp_path)) == ["empty_input"]
+
+
+# --- 3. symlinks in a walked tree --------------------------------------------------------------
+
+
+def test_walk_follows_symlinked_directories_with_loop_protection(tmp_path):
+    tree, other = tmp_path / "tree", tmp_path / "other"
+    (tree / "real").mkdir(parents=True)
+    other.mkdir()
+    (tree / "real" / "a.txt").write_text("first article")
+    (other / "b.txt").write_text("second article")
+    (tree / "linked").symlink_to(other)
+    (tree / "real" / "up").symlink_to(tree)  # a loop
+    (tree / "dead.txt").symlink_to(tmp_path / "nowhere.txt")
+    items = read(tree)
+    got = [(str(Path(i.source.path).relative_to(tree)), label)
+           for i, label in zip(items, labels(items), strict=True)]
+    assert got == [
+        ("dead.txt", "read_error"),
+        ("linked/b.txt", "text"),
+        ("real/a.txt", "text"),
+        ("real/up", "skipped:symlink loop"),
+    ]
+    assert "broken symbolic link" in items[0].detail
+
+
+def test_two_links_to_one_directory_read_it_once(tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "b.txt").write_text("article")
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "one").symlink_to(other)
+    (tree / "two").symlink_to(other)
+    assert labels(read(tree)) == ["text", "skipped:directory already walked"]
+
+
+# --- 8. file names that are not UTF-8 ----------------------------------------------------------
+
+
+def _make(path: bytes, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
+def test_walk_reads_files_whose_names_are_not_utf8(tmp_path):
+    root = os.fsencode(tmp_path)
+    os.mkdir(root + b"/d\xff")  # noqa: PTH102 -- a bytes path, on purpose
+    _make(root + b"/caf\xe9.txt", b"an article about coffee")
+    _make(root + b"/d\xff/x.jsonl", b'{"text": "a record"}\n')
+    _make(root + b"/odd\xe9.j\xffs", b"not an input")
+    items = read(tmp_path)
+    assert labels(items) == ["text", "text", "skipped:unknown kind (other)"]
+    names = [os.fsencode(i.source.path) for i in items]
+    assert names == [root + b"/caf\xe9.txt", root + b"/d\xff/x.jsonl", root + b"/odd\xe9.j\xffs"]
+    assert items[0].data == b"an article about coffee"
+    assert items[1].source.line == 1
+    assert_clean_message(items[2].what)
+
+
+def test_explicit_non_utf8_name_is_read(tmp_path):
+    path = os.fsencode(tmp_path) + b"/na\xefve.html"
+    _make(path, HTML)
+    (item,) = read(os.fsdecode(path))
+    assert item.kind == "html"
+    assert os.fsencode(item.source.path) == path

@@ -45,9 +45,12 @@ __all__ = [
 def iter_inputs(cfg: InputConfig) -> Iterator[RawDoc | Reject | Skipped]:
     """Yield a raw document or reject for every document in the configured inputs.
 
-    Paths are files, directories (walked recursively in path order, hidden entries
-    skipped) or ``-`` for stdin. Unreadable or missing paths become ``read_error``
-    rejects and the run goes on.
+    Paths are files, directories or ``-`` for stdin. A file named in the paths is read
+    whatever its extension. Directories are walked recursively in path order, hidden
+    entries left out and symlinks followed; in them only recognised kinds are read, and
+    other files, FIFOs, devices, symlink loops and a directory with nothing to clean are
+    ``Skipped`` items. Unreadable or missing paths and dangling symlinks become
+    ``read_error`` rejects and the run goes on.
 
     Nothing is read past what its kind needs (see ``cleaner.inputs.stream``): at most
     ``max_bytes + 1`` bytes of one document, JSONL line by line. A FIFO or device named
@@ -111,23 +114,114 @@ def _read_given(given: str, cfg: InputConfig) -> Iterator[RawDoc | Reject | Skip
         return
     path = Path(given)
     if path.is_dir():
-        yield from _walk(path, given, cfg)
+        yield from _Walk(cfg).run(path, given)
     else:
         # Named on the command line: read whatever its extension (the kind is sniffed).
         yield from _read_path(path, given, cfg)
 
 
-def _walk(root: Path, given: str, cfg: InputConfig) -> Iterator[RawDoc | Reject | Skipped]:
-    errors: list[OSError] = []
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
-        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
-        here = Path(dirpath).relative_to(root)
-        found.extend(here / name for name in filenames if not name.startswith("."))
-    for exc in errors:
-        yield _read_error(str(exc.filename or given), exc)
-    for relative in sorted(found):
-        yield from _read_path(root / relative, str(Path(given) / relative), cfg)
+class _Walk:
+    """One directory walk: sorted, recursive, hidden entries left out, symlinks followed.
+
+    Only files of a kind cleaner reads (``.txt``, ``.html``, ``.jsonl.gz``, ...) are read;
+    other files, FIFOs, devices and directories reached twice (a symlink loop, or two links
+    to one directory) are ``Skipped`` items. The walk is iterative: a hostile tree cannot
+    exhaust the recursion limit.
+    """
+
+    def __init__(self, cfg: InputConfig) -> None:
+        self.cfg = cfg
+        self.visited: set[tuple[int, int]] = set()
+        self.found = False
+
+    def run(self, root: Path, given: str) -> Iterator[RawDoc | Reject | Skipped]:
+        try:
+            info = root.stat()
+        except OSError as exc:  # gone since it was seen to be a directory
+            yield _read_error(given, exc)
+            return
+        top = (info.st_dev, info.st_ino)
+        self.visited.add(top)
+        stack = [(iter(self._listing(root, Path(given))), frozenset({top}))]
+        while stack:
+            entries, ancestors = stack[-1]
+            entry = next(entries, None)
+            if entry is None:
+                stack.pop()
+            elif isinstance(entry, Reject):
+                self.found = True
+                yield entry
+            else:
+                path, shown = entry
+                for item in self._entry(path, shown, ancestors):
+                    if isinstance(item, tuple):
+                        stack.append(item)
+                    else:
+                        yield item
+        if not self.found:
+            yield Skipped(Source(given), "nothing to clean", _NOTHING_DETAIL)
+
+    def _listing(self, path: Path, shown: Path) -> list[tuple[Path, Path] | Reject]:
+        try:
+            with os.scandir(path) as entries:
+                names = sorted(e.name for e in entries if not e.name.startswith("."))
+        except OSError as exc:
+            return [_read_error(str(shown), exc)]
+        return [(path / name, shown / name) for name in names]
+
+    def _entry(
+        self, path: Path, shown: Path, ancestors: frozenset[tuple[int, int]]
+    ) -> Iterator[RawDoc | Reject | Skipped | _Level]:
+        try:
+            info = path.stat()
+        except OSError as exc:
+            yield _stat_error(path, str(shown), exc)
+            return
+        if stat.S_ISDIR(info.st_mode):
+            key = (info.st_dev, info.st_ino)
+            if key in ancestors:
+                yield Skipped(Source(str(shown)), "symlink loop", _LOOP_DETAIL)
+            elif key in self.visited:
+                yield Skipped(Source(str(shown)), "directory already walked", _TWICE_DETAIL)
+            else:
+                self.visited.add(key)
+                yield iter(self._listing(path, shown)), ancestors | {key}
+        elif not stat.S_ISREG(info.st_mode):
+            yield Skipped(Source(str(shown)), "not a regular file", _SPECIAL_DETAIL)
+        elif kind_from_name(path.name) is None:
+            what = f"unknown kind {_extension(path.name)}"
+            yield Skipped(Source(str(shown)), what, _UNKNOWN_DETAIL)
+        else:
+            self.found = True
+            yield from _read_path(path, str(shown), self.cfg)
+
+
+_Level = tuple[Iterator[tuple[Path, Path] | Reject], frozenset[tuple[int, int]]]
+
+_KINDS = ".txt .html .htm .jsonl .jsonl.gz .warc .warc.gz"
+_NOTHING_DETAIL = (
+    f"nothing to clean in this directory: no file of a kind cleaner reads ({_KINDS}) was "
+    "found in it; check the path"
+)
+_UNKNOWN_DETAIL = (
+    f"not a kind cleaner reads in a directory ({_KINDS}); name the file on the command line "
+    "to read it anyway"
+)
+_SPECIAL_DETAIL = (
+    "not a regular file (a FIFO, socket or device); name it on the command line to read it"
+)
+_LOOP_DETAIL = "a symbolic link back to a directory above it; its files are read once, there"
+_TWICE_DETAIL = "a link to a directory that was already walked; its files are read once"
+
+
+def _extension(name: str) -> str:
+    """The extension for the summary, or a placeholder when it is missing or unprintable."""
+    suffix = Path(name).suffix.lower()
+    if not suffix:
+        return "(no extension)"
+    if suffix.isascii() and suffix.isprintable() and len(suffix) <= 12:
+        return suffix
+    return "(other)"
 
 
 def _read_path(path: Path, shown: str, cfg: InputConfig) -> Iterator[RawDoc | Reject]:
