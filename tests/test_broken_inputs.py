@@ -18,7 +18,9 @@ from types import SimpleNamespace
 import pytest
 
 from cleaner.config import InputConfig
-from cleaner.inputs import iter_inputs, stream
+from cleaner.inputs import iter_bytes, iter_inputs, stream
+from cleaner.inputs.jsonl import read_jsonl
+from cleaner.inputs.sniff import resolve_kind
 from cleaner.model import Reject, RejectReason, Skipped, Source
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
@@ -296,3 +298,97 @@ def test_explicit_non_utf8_name_is_read(tmp_path):
     (item,) = read(os.fsdecode(path))
     assert item.kind == "html"
     assert os.fsencode(item.source.path) == path
+
+
+# --- 4. a container with no record is counted -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["inputs_empty.jsonl.gz", "inputs_blank_lines.jsonl"]
+)
+def test_container_with_no_record_is_one_empty_input(name):
+    (item,) = read(BROKEN / name)
+    assert item.reason is RejectReason.EMPTY_INPUT
+    assert item.source == Source(str(BROKEN / name))
+    assert "no record" in item.detail
+
+
+def test_gzip_of_blank_lines_is_one_empty_input(tmp_path):
+    path = tmp_path / "blank.jsonl.gz"
+    path.write_bytes(gzip.compress(b"\n \r\n" * 1000))
+    assert labels(read(path)) == ["empty_input"]
+
+def test_warc_that_yields_nothing_is_still_counted(tmp_path):
+    warcinfo = (
+        b"WARC/1.0\r\nWARC-Type: warcinfo\r\n"
+        b"WARC-Record-ID: <urn:uuid:12345678-1234-1234-1234-123456789012>\r\n"
+        b"WARC-Date: 2024-01-01T00:00:00Z\r\nContent-Length: 0\r\n\r\n\r\n\r\n"
+    )
+    path = tmp_path / "info-only.warc"
+    path.write_bytes(warcinfo)
+    (item,) = read(path)
+    assert item.reason is RejectReason.EMPTY_INPUT
+    assert item.source == Source(str(path))
+
+
+# --- 5. a JSON array is not JSON Lines ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["inputs_array.jsonl", "inputs_array_pretty.jsonl"])
+def test_json_array_is_rejected_with_how_to_convert(name):
+    (item,) = read(BROKEN / name)
+    assert item.reason is RejectReason.INVALID_JSON
+    assert item.source.path == str(BROKEN / name)
+    assert "a JSON array" in item.detail
+    assert "jq -c '.[]'" in item.detail
+
+
+@pytest.mark.parametrize("name", ["-", "export", "export.txt"])
+def test_json_array_without_jsonl_extension_never_becomes_one_document(name):
+    data = (BROKEN / "inputs_array.jsonl").read_bytes()
+    assert resolve_kind(name, data) == "jsonl"
+    assert labels(iter_bytes(data, name, InputConfig(paths=()))) == ["invalid_json"]
+
+
+def test_array_lines_after_the_first_are_still_rejected_one_by_one(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(b'{"text": "a"}\n[{"text": "b"}]\n{"text": "c"}\n')
+    assert labels(read(path)) == ["text", "missing_content", "text"]
+
+
+# --- 6. blank-line floods ----------------------------------------------------------------------
+
+
+def _jsonl_items(data: bytes, max_bytes: int):
+    return list(read_jsonl(io.BytesIO(data), "x.jsonl", InputConfig(paths=(), max_bytes=max_bytes)))
+
+
+def test_blank_runs_keep_line_numbers_across_chunks():
+    blank = b"\n \r\n\t\n" * 50_000  # 150,000 blank lines over several 64 KiB chunks
+    data = b'{"text": "a"}\n' + blank + b'{"text": "b"}\n  \n' + blank + b'{"text": "c"}'
+    items = _jsonl_items(data, max_bytes=10**7)
+    assert [(i.data, i.source.line) for i in items] == [
+        (b"a", 1), (b"b", 150_002), (b"c", 300_004)]
+
+
+def test_blank_line_at_a_chunk_boundary_with_a_partial_record():
+    # Whitespace then a record split over the 64 KiB chunk boundary.
+    pad = b" " * (64 * 1024 - 3)
+    data = b"\n" + pad + b'{"text": "x"}\n\n{"text": "y"}\n'
+    items = _jsonl_items(data, max_bytes=10**7)
+    assert [(i.data, i.source.line) for i in items] == [(b"x", 2), (b"y", 4)]
+
+
+def test_a_flood_of_blank_lines_stops_the_file_with_one_reject():
+    data = b'{"text": "a"}\n' + b"\n" * 5000 + b'{"text": "never read"}\n'
+    items = _jsonl_items(data, max_bytes=1000)
+    assert labels(items) == ["text", "too_large"]
+    assert items[1].source == Source("x.jsonl", line=2)
+    assert "blank lines" in items[1].detail
+    assert "rest of the file is not read" in items[1].detail
+
+
+def test_gzip_bomb_of_blank_lines_is_bounded(tmp_path):
+    path = tmp_path / "bomb.jsonl.gz"
+    path.write_bytes(gzip.compress(b"\n" * (8 * 1024 * 1024)))
+    assert labels(read(path, max_bytes=1024 * 1024)) == ["too_large"]

@@ -281,6 +281,22 @@ def _read_open(
 def _read_warc(
     fh: BinaryIO, head: bytes, shown: str, size: int | None, cfg: InputConfig
 ) -> Iterator[RawDoc | Reject]:
+    """Read a WARC; an archive that yields nothing at all is still counted, once."""
+    count = 0
+    for item in _warc_items(fh, head, shown, size, cfg):
+        count += 1
+        yield item
+    if count == 0:
+        yield Reject(
+            RejectReason.EMPTY_INPUT,
+            "no capture to clean: the archive holds no response or resource record of a page",
+            Source(shown),
+        )
+
+
+def _warc_items(
+    fh: BinaryIO, head: bytes, shown: str, size: int | None, cfg: InputConfig
+) -> Iterator[RawDoc | Reject]:
     if size is not None:
         fh.seek(0)
         yield from read_warc(fh, shown, cfg)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from itertools import chain
@@ -25,6 +26,14 @@ class _Truncated(Exception):
     """The compressed stream ends early or is corrupt."""
 
 
+class _BlankFlood(Exception):
+    """More than the size limit of blank lines in a row: the rest of the file is not read."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 def read_jsonl(
     fh: BinaryIO, path: str, cfg: InputConfig, head: bytes = b""
 ) -> Iterator[RawDoc | Reject]:
@@ -32,7 +41,11 @@ def read_jsonl(
 
     The file is streamed; gzip is recognised by its magic bytes, whatever the name.
     A compressed stream that ends early yields the lines read so far, then one
-    ``truncated`` reject naming the last good line.
+    ``truncated`` reject naming the last good line. A file with no record at all (empty
+    once decompressed, or only blank lines) is one ``empty_input`` reject; a run of blank
+    lines longer than the size limit (a gzip bomb of newlines) ends the file with one
+    ``too_large`` reject. A file holding one JSON array instead of one object per line is
+    one ``invalid_json`` reject that says how to convert it.
 
     Args:
         fh: the export opened in binary mode, at its start or just after ``head``.
@@ -44,20 +57,62 @@ def read_jsonl(
     chunks: Iterable[bytes] = chain([first], iter(lambda: fh.read(_CHUNK), b""))
     if first.startswith(GZIP_MAGIC):
         chunks = _gunzip(chunks)
-    lineno = 0
+    lines = _Lines(cfg.max_bytes)
+    count = 0
     try:
-        for line in _split_lines(chunks, cfg.max_bytes):
-            lineno += 1
+        for lineno, line in lines.split(chunks):
+            if count == 0 and line is not None and _starts_array(line):
+                yield _array_reject(Source(path, line=lineno))
+                return
             item = _parse_line(line, Source(path, line=lineno), cfg)
             if item is not None:
+                count += 1
                 yield item
     except _Truncated as exc:
+        count += 1
         yield Reject(
             RejectReason.TRUNCATED,
-            f"{exc} after line {lineno} (the last complete line); the rest of the file is lost: "
-            "download or export it again",
-            Source(path, line=lineno + 1),
+            f"{exc} after line {lines.done} (the last complete line); the rest of the file is "
+            "lost: download or export it again",
+            Source(path, line=lines.done + 1),
         )
+    except _BlankFlood as exc:
+        count += 1
+        yield Reject(
+            RejectReason.TOO_LARGE,
+            f"more than {cfg.max_bytes} bytes of blank lines from line {exc.line} on; the rest "
+            "of the file is not read: remove the blank lines, or raise the size limit",
+            Source(path, line=exc.line),
+        )
+    if count == 0:
+        yield Reject(
+            RejectReason.EMPTY_INPUT,
+            "no record: the export is empty or holds only blank lines; export it again",
+            Source(path),
+        )
+
+
+def _starts_array(line: bytes) -> bool:
+    """True if a first line opens a JSON array of objects rather than holding one record."""
+    body = line.removeprefix(b"\xef\xbb\xbf").strip()
+    if not body.startswith(b"["):
+        return False
+    try:
+        value = json.loads(body)
+    except (ValueError, RecursionError):
+        # Pretty-printed or broken over lines: ``[`` alone, or ``[{...`` going on.
+        rest = body[1:].lstrip()
+        return not rest or rest.startswith(b"{")
+    return isinstance(value, list) and any(isinstance(v, dict) for v in value)
+
+
+def _array_reject(source: Source) -> Reject:
+    return Reject(
+        RejectReason.INVALID_JSON,
+        "the file is a JSON array, not JSON Lines (one object per line); convert it with "
+        "jq -c '.[]' FILE > FILE.jsonl and clean that",
+        source,
+    )
 
 
 def _gunzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -91,26 +146,79 @@ def _drain(decompressor: zlib._Decompress, *, fed: bool) -> Iterator[bytes]:
         raise _Truncated("compressed data ends early")
 
 
-def _split_lines(chunks: Iterable[bytes], limit: int) -> Iterator[bytes | None]:
-    """Split a byte stream into lines without their newline; None for a line over limit."""
-    buf = bytearray()
-    skipping = False
-    for chunk in chunks:
-        start = 0
-        while (end := chunk.find(b"\n", start)) != -1:
-            if not skipping:
-                buf += chunk[start:end]
-            yield None if skipping or len(buf) > limit else bytes(buf)
-            buf.clear()
-            skipping = False
-            start = end + 1
-        if not skipping:
-            buf += chunk[start:]
-            if len(buf) > limit:
-                buf.clear()
-                skipping = True
-    if skipping or buf:
-        yield None if skipping else bytes(buf)
+# ASCII whitespace, as bytes.strip() and bytes.isspace() see it.
+_BLANK_RUN = re.compile(rb"[ \t\n\r\x0b\x0c]*")
+
+
+class _Lines:
+    """Split a byte stream into numbered lines without their newline.
+
+    A line over the limit comes out as None. Runs of blank lines are skipped in bulk, by a
+    regular expression over the chunk rather than line by line in Python, and counted so
+    that line numbers stay right; a run over the limit raises ``_BlankFlood``.
+
+    Attributes:
+        done: how many complete lines have been consumed.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.done = 0
+        self.buf = bytearray()
+        self.blank = True  # the partial line in buf is empty or whitespace
+        self.skipping = False  # the partial line went over the limit and is being dropped
+        self.run_bytes = 0  # bytes of the current run of blank lines
+        self.run_from = 1  # the line that run started on
+
+    def split(self, chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes | None]]:
+        for chunk in chunks:
+            start = 0
+            while True:
+                if self.blank and not self.skipping:
+                    start = self._skip_blank(chunk, start)
+                end = chunk.find(b"\n", start)
+                if end == -1:
+                    break
+                yield self._line(chunk[start:end])
+                start = end + 1
+            self._keep(chunk[start:])
+        if self.skipping or self.buf:
+            yield self._line(b"")
+
+    def _line(self, rest: bytes) -> tuple[int, bytes | None]:
+        """The line ending here: the partial line plus ``rest``; resets the state."""
+        if not self.skipping:
+            self.buf += rest
+        line = None if self.skipping or len(self.buf) > self.limit else bytes(self.buf)
+        self.buf.clear()
+        self.blank, self.skipping, self.run_bytes = True, False, 0
+        self.done += 1
+        return self.done, line
+
+    def _keep(self, rest: bytes) -> None:
+        """Keep the start of a line that goes on in the next chunk."""
+        if self.skipping or not rest:
+            return
+        self.buf += rest
+        self.blank = self.blank and rest.isspace()
+        if len(self.buf) > self.limit:
+            self.buf.clear()
+            self.skipping = True
+
+    def _skip_blank(self, chunk: bytes, start: int) -> int:
+        """Skip the blank lines at ``start`` in one step; where the next line starts."""
+        found = _BLANK_RUN.match(chunk, start)
+        last = chunk.rfind(b"\n", start, found.end() if found else start)
+        if last == -1:
+            return start
+        if self.run_bytes == 0:
+            self.run_from = self.done + 1
+        self.run_bytes += len(self.buf) + last + 1 - start
+        self.done += chunk.count(b"\n", start, last + 1)
+        self.buf.clear()
+        if self.run_bytes > self.limit:
+            raise _BlankFlood(self.run_from)
+        return last + 1
 
 
 def _parse_line(line: bytes | None, source: Source, cfg: InputConfig) -> RawDoc | Reject | None:

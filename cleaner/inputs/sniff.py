@@ -147,7 +147,10 @@ def _could_be(kind: InputKind, head: bytes) -> bool:
     if is_gzip(head):
         return True
     start = head.removeprefix(_UTF8_BOM).lstrip(_WHITESPACE)
-    return start.startswith(b"{") if kind == "jsonl" else start.startswith(b"WARC/")
+    if kind == "jsonl":
+        # "[": a JSON array saved as .jsonl, which the JSONL reader rejects with advice.
+        return start.startswith((b"{", b"["))
+    return start.startswith(b"WARC/")
 
 
 def _sniff_gzip(head: bytes) -> InputKind:
@@ -173,6 +176,8 @@ def _ascii_view(head: bytes) -> bytes:
 
 
 def _looks_jsonl(body: bytes, *, complete: bool) -> bool:
+    if _looks_json_array(body):
+        return True  # read as JSONL only to be rejected with advice, never as one document
     if not body.startswith(b"{"):
         return False
     line, newline, _ = body.partition(b"\n")
@@ -183,6 +188,13 @@ def _looks_jsonl(body: bytes, *, complete: bool) -> bool:
         return isinstance(json.loads(line.decode("utf-8", "replace")), dict)
     except (ValueError, RecursionError):
         return False
+
+
+def _looks_json_array(body: bytes) -> bool:
+    """True for a JSON array of objects: ``[`` then ``{"`` after optional whitespace."""
+    if not body.startswith(b"["):
+        return False
+    return body[1:].lstrip(_WHITESPACE).startswith(b'{"')
 
 
 def _looks_html(body: bytes) -> bool:
