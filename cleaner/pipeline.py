@@ -24,7 +24,7 @@ from cleaner.extract import (
     url_from_html,
 )
 from cleaner.inputs.encoding import decode_raw
-from cleaner.inputs.sniff import SNIFF_BYTES, sniff
+from cleaner.inputs.sniff import SNIFF_BYTES, markup_in_text, sniff
 from cleaner.language import LanguageFilter
 from cleaner.model import Block, Doc, RawDoc, Reject, RejectReason, Removal, Skipped, make_id
 from cleaner.ruleset import (
@@ -57,6 +57,8 @@ def to_doc(raw: RawDoc) -> Doc | Reject:
     kind = raw.kind
     if kind != "html" and sniff(raw.data[:SNIFF_BYTES]) == "html":
         kind = "html"  # a .txt or JSONL 'text' that is really a page
+    elif kind != "html" and (markup := markup_in_text(text)) is not None:
+        kind, text = "html", markup  # an HTML fragment, or escaped HTML, in a text input
     return Doc(raw=raw, id=make_id(raw), kind=kind or "text", source_text=text, url=raw.url,
                url_from=raw.url_from)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
 import sys
 import threading
@@ -17,11 +18,13 @@ from types import SimpleNamespace
 
 import pytest
 
+from cleaner import cli
 from cleaner.config import InputConfig
 from cleaner.inputs import iter_bytes, iter_inputs, stream
 from cleaner.inputs.jsonl import read_jsonl
-from cleaner.inputs.sniff import resolve_kind
-from cleaner.model import Reject, RejectReason, Skipped, Source
+from cleaner.inputs.sniff import markup_in_text, resolve_kind
+from cleaner.model import Doc, RawDoc, Reject, RejectReason, Skipped, Source
+from cleaner.pipeline import to_doc
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 HTML = b"<!doctype html><html><head><title>T</title></head><body><p>Hi.</p></body></html>"
@@ -392,3 +395,71 @@ def test_gzip_bomb_of_blank_lines_is_bounded(tmp_path):
     path = tmp_path / "bomb.jsonl.gz"
     path.write_bytes(gzip.compress(b"\n" * (8 * 1024 * 1024)))
     assert labels(read(path, max_bytes=1024 * 1024)) == ["too_large"]
+
+
+# --- 7. markup inside text inputs --------------------------------------------------------------
+
+
+def _raw(name, kind="text"):
+    return RawDoc(data=(BROKEN / name).read_bytes(), source=Source(name), kind=kind)
+
+
+def test_html_fragment_in_a_txt_is_cleaned_as_html():
+    doc = to_doc(_raw("inputs_fragment.txt"))
+    assert isinstance(doc, Doc)
+    assert doc.kind == "html"
+
+
+def test_escaped_html_is_unescaped_once_and_cleaned_as_html():
+    doc = to_doc(_raw("inputs_escaped_html.txt"))
+    assert isinstance(doc, Doc)
+    assert doc.kind == "html"
+    assert doc.source_text.startswith("<p>The council met")
+    assert "&lt;" not in doc.source_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (BROKEN / "inputs_prose_with_a_tag.txt").read_text(),
+        "Prices rose when a<b and c>d held; the <b> tag is bold.\n\nAnother paragraph.",
+        "Write &lt;p&gt; to start a paragraph in HTML.",
+        "Just words.",
+    ],
+)
+def test_prose_that_mentions_a_tag_stays_text(text):
+    assert markup_in_text(text) is None
+    doc = to_doc(RawDoc(data=text.encode(), source=Source("t.txt"), kind="text"))
+    assert doc.kind == "text"
+    assert doc.source_text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<p>One.</p><p>Two.</p>", "<p>One.</p><p>Two.</p>"),
+        ("Intro line<br>second line<br/>third line", "Intro line<br>second line<br/>third line"),
+        ("<h2>Title</h2>\n<ul><li>a</li><li>b</li></ul>", None),
+        (
+            "&lt;p&gt;One &amp;amp; two&lt;/p&gt;&lt;p&gt;Three&lt;/p&gt;",
+            "<p>One &amp; two</p><p>Three</p>",
+        ),
+    ],
+)
+def test_markup_in_text_finds_fragments_and_escaped_html(text, expected):
+    assert markup_in_text(text) == (expected or text)
+
+
+def test_markup_in_jsonl_text_field_and_txt_never_reaches_the_clean_text(tmp_path, capsys):
+    out = tmp_path / "out.jsonl"
+    inputs = [str(BROKEN / n) for n in
+              ("inputs_markup_in_text_field.jsonl", "inputs_escaped_html.txt")]
+    code = cli.main(["clean", *inputs, "-o", str(out), "--keep-duplicates"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 2
+    for record in records:
+        assert "council met on Tuesday" in record["text"]
+        assert "<" not in record["text"]
+        assert "&lt;" not in record["text"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import zlib
 from typing import Literal
 
@@ -36,6 +38,21 @@ _UTF16_STRAY = 50
 _HTML_STARTS = (b"<!doctype", b"<html", b"<head", b"<body")
 _HTML_NEAR_START = (b"<!doctype html", b"<html", b"<head", b"<body")
 _HTML_WINDOW = 1024
+
+# Markup in text inputs: tags that article fragments are made of.
+_FRAGMENT_TAGS = (
+    r"(p|div|br|span|a|li|ul|ol|h[1-6]|table|thead|tbody|tr|td|th|img|strong|em|b|i|u|"
+    r"blockquote|section|article|figure|figcaption|header|footer|nav|pre|code|hr|dl|dt|dd)"
+)
+_OPEN_TAG = re.compile(rf"<{_FRAGMENT_TAGS}(?:\s[^<>]{{0,2000}})?/?>", re.IGNORECASE)
+_CLOSE_TAG = re.compile(rf"</{_FRAGMENT_TAGS}\s*>", re.IGNORECASE)
+_ESCAPED_TAG = re.compile(
+    rf"&lt;/?(?:{_FRAGMENT_TAGS}|html|head|body|title)(?:\s[^<>]{{0,300}}?)?/?&gt;",
+    re.IGNORECASE,
+)
+_MIN_TAGS = 2
+# A fragment has at least one closing tag (or <br>) per this many non-blank lines.
+_LINES_PER_TAG = 4
 
 _EXTENSIONS: tuple[tuple[str, InputKind], ...] = (
     (".jsonl.gz", "jsonl"),
@@ -200,3 +217,41 @@ def _looks_json_array(body: bytes) -> bool:
 def _looks_html(body: bytes) -> bool:
     window = body[:_HTML_WINDOW].lower()
     return window.startswith(_HTML_STARTS) or any(tag in window for tag in _HTML_NEAR_START)
+
+
+def markup_in_text(text: str) -> str | None:
+    """The HTML to clean when a text input really holds markup, else None.
+
+    Scrapers often store an HTML fragment (``<p>..</p><div>..``, no ``<html>``) in a
+    ``text`` field or a ``.txt`` file, or that fragment entity-escaped
+    (``&lt;p&gt;Text&lt;/p&gt;``). Cleaned as text, the tags would end up in the clean
+    text. A fragment has several real tags, closed (or ``<br>``), densely enough for the
+    lines it spans; a text that mentions ``<b>`` once or says "a < b" is not one. Escaped
+    markup (more escaped tags than real ones) is unescaped once and returned if it then
+    reads as HTML.
+
+    Args:
+        text: the decoded text input; only its first ``SNIFF_BYTES`` characters are looked at.
+    """
+    window = text[:SNIFF_BYTES]
+    if _is_fragment(window):
+        return text
+    escaped = len(_ESCAPED_TAG.findall(window))
+    if escaped >= _MIN_TAGS and escaped > len(_OPEN_TAG.findall(window)):
+        unescaped = html.unescape(text)
+        head = unescaped[:SNIFF_BYTES]
+        if _is_fragment(head) or _looks_html(_ascii_view(head[:_HTML_WINDOW].encode())):
+            return unescaped
+    return None
+
+
+def _is_fragment(window: str) -> bool:
+    opened = _OPEN_TAG.findall(window)
+    breaks = sum(1 for name in opened if name.lower() == "br")
+    closed = len(_CLOSE_TAG.findall(window)) + breaks
+    lines = sum(1 for line in window.splitlines() if line.strip())
+    return (
+        len(opened) >= _MIN_TAGS
+        and closed >= _MIN_TAGS
+        and closed * _LINES_PER_TAG >= lines
+    )
