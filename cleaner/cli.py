@@ -24,15 +24,18 @@ from cleaner.archive.jsonl import JsonlSink, explain_lines, reject_line, to_reco
 from cleaner.archive.warc import WarcSettings, WarcSink, stable_ids
 from cleaner.config import (
     DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
     Config,
     ConfigError,
     InputConfig,
     check_outputs,
     fixed_time_from_env,
+    parse_timeout,
     split_outputs,
 )
 from cleaner.inputs import check_url_option, iter_inputs
 from cleaner.inputs.manifest import load_manifest
+from cleaner.language import expected_languages
 from cleaner.model import Doc, Reject, Skipped
 from cleaner.pipeline import Step, Summary, build_steps, run
 from cleaner.ruleset import RuleSet, load_rules
@@ -107,9 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"reject inputs larger than N bytes (default: {DEFAULT_MAX_BYTES})")
     how = clean.add_argument_group("cleaning")
     how.add_argument("--rules", action="append", metavar="DIR",
-                     help="rule files directory (repeatable; default: the bundled rules)")
-    how.add_argument("--lang", metavar="CODE",
-                     help="expected language (ISO 639-1, e.g. en); others are rejected")
+                     help="rule files directory, added to the bundled rules (repeatable); a "
+                     "file named as a bundled one replaces it")
+    how.add_argument("--no-bundled-rules", dest="bundled_rules", action="store_false",
+                     help="leave the bundled rules out: only the --rules directories apply")
+    how.add_argument("--lang", metavar="CODES",
+                     help="expected languages (ISO 639-1, comma-separated, e.g. en or en,de); "
+                     "documents in others are rejected")
+    how.add_argument("--timeout", metavar="SECONDS", type=parse_timeout,
+                     default=DEFAULT_TIMEOUT,
+                     help="reject a document that takes longer to clean (reason timeout); "
+                     f"0: no limit (default: {DEFAULT_TIMEOUT:g})")
     how.add_argument("--keep-duplicates", action="store_true",
                      help="keep documents whose clean text was already seen in this run")
     replaycli.add_parser(sub)
@@ -158,7 +169,9 @@ def config_from_args(args: argparse.Namespace) -> Config:
         explain=Path(args.explain) if args.explain else None,
         rejects=Path(args.rejects) if args.rejects else None,
         rules_dirs=tuple(Path(d) for d in args.rules or ()),
-        lang=args.lang,
+        bundled_rules=args.bundled_rules,
+        lang=expected_languages(args.lang),
+        timeout=args.timeout,
         keep_duplicates=args.keep_duplicates,
         progress=(not args.quiet and sys.stderr.isatty()) if args.progress is None
         else args.progress,
@@ -255,8 +268,8 @@ def cmd_clean(cfg: Config, reporter: Reporter) -> int:
     once all were written, or all removed: a run that cannot write one output (disk full)
     writes none, says which file failed and why, and still prints its summary.
     """
-    rules = load_rules(cfg.rules_dirs)
-    steps = build_steps(rules, cfg.lang)
+    rules = load_rules(cfg.rules_dirs, cfg.bundled_rules)
+    steps = build_steps(rules, cfg.lang, cfg.timeout)
     summary = Summary()
     try:
         _clean(cfg, reporter, rules, steps, summary)

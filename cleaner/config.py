@@ -81,8 +81,11 @@ class Config:
             record ids are then the same on every run.
         explain: where to write one JSON line per removed fragment.
         rejects: where to write one JSON line per rejected or failed input.
-        rules_dirs: directories of rule files, in order; later files override nothing, all apply.
-        lang: expected document language; documents in another are rejected.
+        rules_dirs: directories of rule files added to the bundled ones, in order; a file named
+            as an earlier one (bundled or not) replaces it.
+        bundled_rules: load the bundled rules too (``--no-bundled-rules`` turns it off).
+        lang: expected document languages, comma-separated; documents in another are rejected.
+        timeout: seconds one document may take to clean (0: no limit); then ``timeout``.
         keep_duplicates: keep documents whose clean text was already written in this run.
         progress: show a progress bar on stderr.
     """
@@ -96,9 +99,20 @@ class Config:
     explain: Path | None = None
     rejects: Path | None = None
     rules_dirs: tuple[Path, ...] = ()
+    bundled_rules: bool = True
     lang: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
     keep_duplicates: bool = False
     progress: bool = False
+
+
+def parse_timeout(text: str) -> float:
+    """``--timeout SECONDS``: a number >= 0 (0: no limit); argparse turns ValueError into a
+    usage error."""
+    seconds = float(text)
+    if not 0 <= seconds < 10**6:  # also refuses nan and inf
+        raise ValueError(text)
+    return seconds
 
 
 def split_outputs(outputs: list[str] | None) -> tuple[str | None, Path | None]:

@@ -14,8 +14,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 from typing import Any, ClassVar
 
+from cleaner.config import ConfigError
 from cleaner.model import Block, Doc, Reject, RejectReason, Removal
 
 # Scripts that name their language outright: no need to ask langdetect.
@@ -127,6 +129,35 @@ def base_lang(code: str) -> str:
     return code.split("-")[0].lower()
 
 
+@cache
+def known_languages() -> frozenset[str]:
+    """Every code a document language can be: langdetect's profiles, the languages a script
+    names outright, and the base of each (``zh`` for ``zh-cn``)."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    codes = {p.name.lower() for p in Path(PROFILES_DIRECTORY).iterdir()} | set(
+        _SCRIPT_LANG.values())
+    return frozenset(codes | {base_lang(c) for c in codes})
+
+
+def expected_languages(value: str | None, option: str = "--lang") -> str | None:
+    """Check ``--lang``: codes that can be detected, comma-separated; normalised, or None.
+
+    Raises:
+        ConfigError: a code no document can be detected as (``english``, ``xx``); the message
+            lists the codes there are.
+    """
+    if value is None:
+        return None
+    codes = [c.strip().lower() for c in value.split(",") if c.strip()]
+    unknown = [c for c in codes if c not in known_languages()]
+    if unknown or not codes:
+        what = f"unknown language code {unknown[0]!r}" if unknown else "no language code"
+        raise ConfigError(f"{option} {value!r}: {what}; give ISO 639-1 codes, comma-separated "
+                          f"(e.g. en or en,de), from: {', '.join(sorted(known_languages()))}")
+    return ",".join(dict.fromkeys(codes))
+
+
 @dataclass(frozen=True, slots=True)
 class Judgement:
     """The document language and which blocks are in another one."""
@@ -216,11 +247,12 @@ class LanguageFilter:
     """Set the document language, drop off-language fragments, reject unwanted languages."""
 
     name: ClassVar[str] = "language"
-    expected: str | None = None
+    expected: str | None = None  # codes, comma-separated: a document in any of them is kept
 
     def apply(self, doc: Doc) -> Doc | Reject:
         j = judge(doc.blocks)
-        if self.expected and j.lang and base_lang(j.lang) != base_lang(self.expected):
+        wanted = {base_lang(c) for c in self.expected.split(",")} if self.expected else set()
+        if wanted and j.lang and base_lang(j.lang) not in wanted:
             return Reject(RejectReason.WRONG_LANGUAGE,
                           f"document is in {j.lang!r}, expected {self.expected!r}")
         kept = tuple(b for i, b in enumerate(doc.blocks) if i not in j.off)

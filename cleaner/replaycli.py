@@ -13,11 +13,12 @@ from typing import Any
 
 from cleaner import TOOL
 from cleaner.archive.jsonl import JsonlSink, to_record
-from cleaner.archive.replay import ArchivedDoc, find, read_archive
+from cleaner.archive.replay import ArchivedDoc, DamagedArchive, find, read_archive
 from cleaner.archive.warc import WarcSettings, WarcSink
-from cleaner.config import ConfigError, split_outputs
+from cleaner.config import DEFAULT_TIMEOUT, ConfigError, parse_timeout, split_outputs
 from cleaner.extract import split_blocks
 from cleaner.inputs.encoding import decode_raw
+from cleaner.language import expected_languages
 from cleaner.model import Doc, Reject
 from cleaner.pipeline import build_steps, clean_one
 from cleaner.ruleset import load_rules
@@ -63,8 +64,12 @@ def add_parser(sub: Any) -> None:
     reclean.add_argument("-o", "--output", action="append", metavar="FILE",
                          help="also write the new results: .jsonl(.gz) and/or .warc(.gz)")
     reclean.add_argument("--rules", action="append", metavar="DIR", type=Path,
-                         help="rule files directory (default: the bundled rules)")
-    reclean.add_argument("--lang", metavar="CODE", help="expected language, as for clean")
+                         help="rule files directory, added to the bundled rules (repeatable)")
+    reclean.add_argument("--no-bundled-rules", dest="bundled_rules", action="store_false",
+                         help="leave the bundled rules out: only the --rules directories apply")
+    reclean.add_argument("--lang", metavar="CODES", help="expected languages, as for clean")
+    reclean.add_argument("--timeout", metavar="SECONDS", type=parse_timeout,
+                         default=DEFAULT_TIMEOUT, help="time budget per document, as for clean")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -98,7 +103,11 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    doc = find(args.archive, args.target)
+    try:
+        doc = find(args.archive, args.target)
+    except DamagedArchive as exc:
+        print(f"cleaner: {exc}", file=sys.stderr)
+        return 1
     if doc is None:
         print(f"cleaner: {args.archive}: no document with id or URL {args.target!r}",
               file=sys.stderr)
@@ -157,8 +166,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _reclean(args: argparse.Namespace) -> int:
-    rules = load_rules(args.rules or ())
-    steps = build_steps(rules, args.lang)
+    steps_lang = expected_languages(args.lang)
+    rules = load_rules(args.rules or (), args.bundled_rules)
+    steps = build_steps(rules, steps_lang, args.timeout)
     jsonl, warc = split_outputs(args.output)
     problems: list[str] = []
     counts: Counter[str] = Counter()

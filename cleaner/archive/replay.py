@@ -132,21 +132,49 @@ def find(path: Path, target: str) -> ArchivedDoc | None:
     return None
 
 
+class DamagedArchive(Exception):
+    """A record the index points to cannot be read: the message names the archive and offset."""
+
+
 def _load(path: Path, entries: list[Entry]) -> ArchivedDoc | None:
-    """Read a document's three records at the offsets its index entries give."""
+    """Read a document's three records at the offsets its index entries give.
+
+    Raises:
+        DamagedArchive: a record is missing (the archive was cut short) or damaged.
+    """
     by_role = {e.fields.get("record"): int(e.fields["offset"]) for e in entries}
     if "meta" not in by_role:
         return None
-    with path.open("rb") as fh:
-        meta_rec = _record_at(fh, by_role["meta"])
-        meta: dict[str, Any] = json.loads(meta_rec.content_stream().read())
-        text = ""
-        if "text" in by_role:
-            text = _record_at(fh, by_role["text"]).content_stream().read().decode("utf-8")
-        raw = _capture(_record_at(fh, by_role["raw"])) if "raw" in by_role else None
+    try:
+        with path.open("rb") as fh:
+            meta: dict[str, Any] = json.loads(_read_at(fh, path, by_role["meta"])[1])
+            text = ""
+            if "text" in by_role:
+                text = _read_at(fh, path, by_role["text"])[1].decode("utf-8")
+            raw = _read_at(fh, path, by_role["raw"])[0] if "raw" in by_role else None
+    except ValueError as exc:  # JSON or UTF-8 that is not: a damaged payload
+        raise DamagedArchive(f"{path}: damaged document records at offsets "
+                             f"{sorted(by_role.values())}: {type(exc).__name__}") from None
     return ArchivedDoc(meta, text, raw, str(path), by_role.get("raw", by_role["meta"]))
 
 
-def _record_at(fh: BinaryIO, offset: int) -> Any:
+def _read_at(fh: BinaryIO, path: Path, offset: int) -> tuple[RawCapture, bytes]:
+    """The record at ``offset``, read whole: as a capture, and its payload."""
     fh.seek(offset)
-    return next(iter(ArchiveIterator(fh)))
+    where = f"{path}@{offset}"
+    try:
+        record = next(iter(ArchiveIterator(fh)), None)
+        if record is None:
+            raise DamagedArchive(
+                f"{where}: no record there: the archive ends at {path.stat().st_size} bytes, "
+                "it was cut short (or the .cdxj index is not this archive's); the documents "
+                "before the cut can be listed with 'cleaner replay list'")
+        capture = _capture(record)
+        if cut_short(record):
+            raise DamagedArchive(f"{where}: the record is cut short: the archive is truncated")
+        return capture, capture.payload
+    except DamagedArchive:
+        raise
+    except DAMAGE as exc:
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise DamagedArchive(f"{where}: damaged record: {detail}") from None
