@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 
 from cleaner.archive.index import Entry, index_path, lookup, read_index
-from cleaner.archive.jsonl import RECORD_KEYS
+from cleaner.archive.jsonl import RECORD_KEYS, source_from_record
 from cleaner.inputs.warc import DAMAGE, cut_short, truncated
 from cleaner.model import Kind, RawDoc, Reject, Source
 
@@ -57,11 +57,10 @@ class ArchivedDoc:
         if self.raw is None:
             raise ValueError(f"{self.archive}: document {self.id} has no raw capture")
         given = self.meta.get("input", {})
-        src = self.record["source"] or {}
         kind: Kind | None = given.get("kind")
         return RawDoc(
-            data=self.raw.payload, source=Source(src.get("path", self.archive), src.get("line"),
-                                                 src.get("offset")),
+            data=self.raw.payload,
+            source=source_from_record(self.record["source"] or {}, str(self.archive)),
             kind=kind, url=given.get("url"), url_from=given.get("url_from"),
             charset=given.get("charset"), meta=given.get("meta") or {},
             http_headers=self.raw.http_headers, captured=given.get("captured"))
