@@ -565,6 +565,10 @@ def test_warc_truncated_anywhere_keeps_whole_records(tmp_path, gz):
         path.write_bytes(data[:cut])
         items = read(path)
         last = items[-1] if items else None
+        if isinstance(last, Reject) and last.reason is RejectReason.EMPTY_INPUT:
+            # Cut at a record boundary before any capture: the file is still counted, once.
+            assert len(items) == 1, cut
+            continue
         truncated = isinstance(last, Reject) and last.reason is RejectReason.TRUNCATED
         before = items[:-1] if truncated else items
         assert [replace(i, source=None) for i in before] == [
