@@ -461,7 +461,8 @@ class RuleFile:
         host = host_of(url)
         if host:
             for h in self.hosts:
-                if host == h or host.endswith("." + h):
+                if host.endswith(h) if h.startswith(".") else (
+                        host == h or host.endswith("." + h)):
                     return f"host {host} matches {h}"
         if self.fingerprints:
             found = [f.text for f in self.fingerprints if f.found_in(source_text)]
@@ -477,7 +478,10 @@ _MATCH_KEYS = frozenset({"hosts", "fingerprints", "min_fingerprints"})
 
 def _build_match(data: Any, label: str) -> tuple[tuple[str, ...], tuple[Fingerprint, ...], int]:
     t = _Table(data, label, "match", _MATCH_KEYS)
-    hosts = tuple(h.lower().removeprefix("www.") for h in t.str_list("hosts"))
+    # "example.com" covers the host and its subdomains; ".example.com" (FTR's .example.com.txt)
+    # its subdomains only.
+    hosts = tuple(h.lower() if h.startswith(".") else h.lower().removeprefix("www.")
+                  for h in t.str_list("hosts"))
     fps: list[Fingerprint] = []
     for i, fp in enumerate(t.str_list("fingerprints")):
         if fp.startswith("re:"):

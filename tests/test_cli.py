@@ -119,13 +119,15 @@ def test_gzip_output_reads_back_the_same(tmp_path, capsys):
 
 def test_bad_inputs_are_counted_and_the_run_goes_on(tmp_path, capsys):
     rejects = tmp_path / "rejects.jsonl"
-    code, _, err = run(["clean", str(FIXTURES / "bad"), str(SEEDS / "raw"), "-o",
+    code, _, err = run(["clean", str(FIXTURES / "bad"), str(FIXTURES / "bad" / "binary.png"),
+                        str(SEEDS / "raw"), "-o",
                         str(tmp_path / "o.jsonl"), "--rejects", str(rejects)], capsys)
     assert code == 0
     reasons = {r["reason"] for r in records(rejects)}
-    assert {"empty_input", "invalid_json", "truncated", "decode_error"} <= reasons
-    # A walk reads recognised kinds only: the .png is reported as skipped, not read.
+    assert {"binary", "empty_input", "invalid_json", "truncated", "decode_error"} <= reasons
+    # A walk reads recognised kinds only: the .png is skipped there, and read when named.
     assert "binary.png: skipped" in err
+    assert "binary.png: rejected (binary)" in err
     assert "one_invalid_line.jsonl:2: rejected (invalid_json)" in err
     assert len(records(tmp_path / "o.jsonl")) >= 5
 

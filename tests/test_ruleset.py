@@ -114,6 +114,22 @@ def test_host_matching_includes_subdomains(url, applies):
     assert (f.match_reason(url, "") is not None) == applies
 
 
+@pytest.mark.parametrize(
+    ("url", "applies"),
+    [
+        ("https://sports.ndtv.com/cricket/x", True),
+        ("https://a.b.ndtv.com/x", True),
+        ("https://ndtv.com/x", False),
+        ("https://www.ndtv.com/x", False),
+        ("https://notndtv.com/x", False),
+    ],
+)
+def test_a_leading_dot_matches_subdomains_only(url, applies):
+    """FTR's ``.ndtv.com.txt``: the subdomains of the host, not the host itself."""
+    f = rule('[match]\nhosts = [".ndtv.com"]\n')
+    assert (f.match_reason(url, "") is not None) == applies
+
+
 def test_fingerprints_need_the_minimum_count():
     f = rule('[match]\nfingerprints = ["spot_img", "re:(?m)^LEAVE A REPLY$"]\n'
              "min_fingerprints = 2\n")

@@ -39,7 +39,6 @@ import sys
 import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any, cast
@@ -153,32 +152,9 @@ def host_from_name(file_name: str) -> str | None:
 SUBDOMAIN_PREFIX = "_."  # no host name starts with "_": the output cannot clash with a site's
 
 
-_PROBE = b"""[match]
-hosts = [".example.com"]
-[[test]]
-name = "probe"
-input = "x"
-must_contain = ["x"]
-"""
-
-
-@cache
-def _dotted_hosts_match_subdomains_only() -> bool:
-    try:
-        probe = parse_rule_file(_PROBE, "probe", "probe")
-    except RuleError:
-        return False
-    return (probe.match_reason("https://news.example.com/a", "") is not None
-            and probe.match_reason("https://example.com/a", "") is None)
-
-
 def subdomain_hosts(host: str) -> list[str]:
-    """``match.hosts`` for FTR's ``.host.txt``, which applies to the subdomains of host only.
-
-    ``[".host"]`` when the rule loader reads a leading dot as "subdomains only"; until it
-    does, ``[host]``, which also covers the host itself (the file's header says so).
-    """
-    return [f".{host}"] if _dotted_hosts_match_subdomains_only() else [host]
+    """``match.hosts`` for FTR's ``.host.txt``, which applies to the subdomains of host only."""
+    return [f".{host}"]
 
 
 @dataclass
@@ -498,10 +474,6 @@ def _header(conv: Conversion) -> str:
         f"Imported by `cleaner rules import-ftr` from the FiveFilters ftr-site-config file "
         f"{conv.source}. Review before use: the XPaths were written for Full-Text RSS's own "
         "extraction, and strip_id_or_class now matches a whole class name or the exact id.", 96)
-    if conv.subdomains and conv.hosts == [conv.host]:
-        lines += textwrap.wrap(
-            f"FTR applies {conv.source} to the subdomains of {conv.host} only; match.hosts "
-            f"cannot say 'subdomains only' yet, so here it applies to {conv.host} too.", 96)
     if conv.dropped:
         lines.append("Not carried over:")
         lines += [f"  {d}" for d in conv.dropped]
