@@ -49,6 +49,7 @@ from cleaner.ruleset import (
     RuleFile,
     RuleSet,
     TruncateAt,
+    quiet_re2_options,
     text_rule_verdicts,
 )
 
@@ -613,7 +614,7 @@ def _prefilter(files: Sequence[RuleFile]) -> Any:
         return False  # nothing to match: no rule removes anything
     if any(_WHOLE_TEXT.search(p) for p in patterns):
         return None
-    options = re2.Options()
+    options = quiet_re2_options()  # a pattern RE2 refuses is None here, not a log line
     options.max_mem = 64 << 20
     try:
         return re2.compile("(?m)" + "|".join(f"(?:{p})" for p in patterns), options)

@@ -62,8 +62,10 @@ def add_parser(sub: Any) -> None:
                    help="text: path:line[:col]: CODE message; json: one JSON object a line "
                    "(path, line, col, code, message, offset, fixed)")
     p.add_argument("--rules", action="append", metavar="DIR",
-                   help="rule files directory (repeatable; default: the config's, else the "
-                   "bundled rules)")
+                   help="rule files directory (repeatable; default: the config's); added to "
+                   "the bundled rules, a file named as a bundled one replaces it")
+    p.add_argument("--no-bundled-rules", dest="bundled_rules", action="store_false",
+                   help="leave the bundled rules out: only the --rules directories")
     p.add_argument("--min-words", type=int, metavar="N",
                    help="T001: fewer words than this is too short (default: 1, so only an "
                    "empty text, which `cleaner clean` never writes)")
@@ -108,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``check``; returns the exit code."""
     started = time.monotonic()
     settings, rules_dirs = settings_from(args, load_check_config(Path.cwd()))
-    checker = Checker(settings, load_rules(rules_dirs))
+    checker = Checker(settings, load_rules(rules_dirs, args.bundled_rules))
     remaining = 0
     out = sys.stdout
     for finding in checker.check_paths(args.paths):

@@ -74,11 +74,18 @@ exit status: 0 every input read, 1 an input could not be read, 2 usage error.
 """
 
 
+def _rules_args(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--rules", action="append", type=Path, metavar="DIR",
+                   help=f"{what} (repeatable; added to the bundled rules, a file named as a "
+                   "bundled one replaces it)")
+    p.add_argument("--no-bundled-rules", dest="bundled_rules", action="store_false",
+                   help="leave the bundled rules out: only the --rules directories")
+
+
 def _files_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="*", metavar="FILE", help="rule files or directories")
-    p.add_argument("--rules", action="append", type=Path, metavar="DIR",
-                   help="rules directory for the context (repeatable; default: the directory "
-                   "of FILES, or the bundled rules)")
+    _rules_args(p, "rules directory for the context (default: the directory of FILES, or the "
+                "bundled rules)")
 
 
 def _ignore_arg(p: argparse.ArgumentParser) -> None:
@@ -114,8 +121,7 @@ def add_parser(sub: Any) -> None:
                         description="Show the rule files that apply to an input and why.")
     p.add_argument("input", metavar="INPUT", help="file, directory or -")
     p.add_argument("--url", help="source URL of the (single) input")
-    p.add_argument("--rules", action="append", type=Path, metavar="DIR",
-                   help="rule files directory (repeatable; default: the bundled rules)")
+    _rules_args(p, "rule files directory")
     ftr.add_parser(cmds)
     suggest.add_parser(cmds)
 
@@ -133,7 +139,7 @@ def _ignored(args: argparse.Namespace) -> set[str]:
 
 
 def _lint_report(args: argparse.Namespace) -> tuple[int, int]:
-    ctx = build_context(args.files, args.rules or ())
+    ctx = build_context(args.files, args.rules or (), args.bundled_rules)
     findings = lint(ctx, _ignored(args))
     for f in findings:
         print(f)
@@ -149,7 +155,7 @@ def _lint(args: argparse.Namespace) -> int:
 
 def _test_report(args: argparse.Namespace) -> tuple[int, int, int]:
     """Print every target file's test results; return (tests failed, tests run, broken files)."""
-    ctx = build_context(args.files, args.rules or ())
+    ctx = build_context(args.files, args.rules or (), args.bundled_rules)
     failed = total = broken = 0
     for outcome in run_file_tests(ctx):
         for line in describe(ctx, outcome):
@@ -185,7 +191,7 @@ def _check(args: argparse.Namespace) -> int:
 def _which(args: argparse.Namespace) -> int:
     if args.input != "-" and not Path(args.input).exists():
         raise ConfigError(f"{args.input}: no such file or directory")
-    rules = load_rules(tuple(args.rules or ()))
+    rules = load_rules(tuple(args.rules or ()), args.bundled_rules)
     ok = True
     for found in which(InputConfig(paths=(args.input,), url=args.url), rules):
         print("\n".join(found.lines))

@@ -227,7 +227,30 @@ def test_r204_same_file_name_in_two_rule_directories(tmp_path, capsys):
     shutil.copy(one / "a.com.toml", two / "a.com.toml")
     code, out, _ = run(["rules", "lint", "--rules", str(one), "--rules", str(two)], capsys)
     assert code == 1
-    assert f"{two}/a.com.toml:0: R204 {one}/a.com.toml has the same file name" in out
+    # The later directory wins, as in `cleaner clean --rules`: the earlier file is the one left
+    # out. Replacing a bundled file is no finding: that is what --rules is for.
+    assert f"{one}/a.com.toml:0: R204 {two}/a.com.toml has the same file name" in out
+    assert "R204" not in out.replace(f"{one}/a.com.toml:0: R204", "")
+
+
+def test_rules_dirs_add_to_the_bundled_rules_in_lint_and_test(tmp_path):
+    from cleaner.rulestools.context import build_context
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "a.com.toml").write_text(site("a.com", drop_line("menu_line", "^Menu line$")))
+    labels = [f.label for f in build_context([], [extra]).rules.files]
+    assert labels[0] == "rules/_default.toml"
+    assert f"{extra}/a.com.toml" in labels
+    assert "rules/ndtv.com.toml" in labels
+    alone = [f.label for f in build_context([], [extra], bundled=False).rules.files]
+    assert alone == [f"{extra}/a.com.toml"]
+
+
+def test_no_bundled_rules_needs_a_directory_everywhere(capsys):
+    for argv in (["rules", "lint", "--no-bundled-rules"], ["check", ".", "--no-bundled-rules"]):
+        code, _, err = run(argv, capsys)
+        assert code == 2, argv
+        assert "--no-bundled-rules needs --rules DIR" in err
 
 
 def test_r301_host_in_two_files(tmp_path):

@@ -90,12 +90,15 @@ def _given_files(files: Sequence[str]) -> tuple[list[Path], list[Path]]:
 
 
 def _context_dirs(given: list[Path], given_dirs: list[Path], rules_dirs: Sequence[Path],
-                  shipped: Path) -> list[Path]:
+                  shipped: Path, bundled: bool) -> list[Path]:
+    if not bundled and not rules_dirs:
+        raise ConfigError("--no-bundled-rules needs --rules DIR: there would be no rules")
     if rules_dirs:
         for d in rules_dirs:
             if not d.is_dir():
                 raise ConfigError(f"{d}: rules directory does not exist")
-        return list(rules_dirs)
+        # As in `cleaner clean`: --rules adds to the bundled rules unless told otherwise.
+        return [shipped, *rules_dirs] if bundled else list(rules_dirs)
     dirs: list[Path] = []
     for d in [*given_dirs, *(p.parent for p in given)]:
         if (d / f"{DEFAULT_NAME}.toml").is_file() and all(
@@ -104,26 +107,32 @@ def _context_dirs(given: list[Path], given_dirs: list[Path], rules_dirs: Sequenc
     return dirs or [shipped]
 
 
-def build_context(files: Sequence[str], rules_dirs: Sequence[Path] = ()) -> RulesContext:
+def build_context(files: Sequence[str], rules_dirs: Sequence[Path] = (),
+                  bundled: bool = True) -> RulesContext:
     """Load the context of ``files`` (default: every file of the rules directories).
+
+    ``rules_dirs`` add to the bundled rules (``bundled=False`` leaves those out); a file named
+    as one of an earlier directory replaces it, as in :func:`cleaner.ruleset.load_rules`.
 
     Raises:
         ConfigError: a named file or directory does not exist, or there are no rule files.
     """
     given, given_dirs = _given_files(files)
     shipped = shipped_rules_dir()
-    dirs = _context_dirs(given, given_dirs, rules_dirs, shipped)
-    entries: dict[str, Path] = {}  # file name -> path; the first directory wins
+    dirs = _context_dirs(given, given_dirs, rules_dirs, shipped, bundled)
+    entries: dict[str, Path] = {}  # file name -> path; the last directory wins
     labels: dict[Path, str] = {}
     hidden: list[tuple[str, str]] = []
     for d in dirs:
         for p in sorted(d.glob("*.toml")):
             label = _label(p, shipped)
             labels[p.resolve()] = label
-            if p.name in entries:
-                hidden.append((labels[entries[p.name].resolve()], label))
-            else:
-                entries[p.name] = p
+            before = entries.get(p.name)
+            # Replacing a bundled file is what --rules is for; two of the user's own
+            # directories holding one name is a mistake lint reports (R204).
+            if before is not None and before.resolve() != p.resolve() and before.parent != shipped:
+                hidden.append((label, labels[before.resolve()]))
+            entries[p.name] = p
     for p in given:  # a file from outside the directories joins (or replaces) their files
         if p.resolve() not in labels:
             labels[p.resolve()] = str(p)
