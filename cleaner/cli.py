@@ -221,6 +221,8 @@ class Reporter:
         print(f"cleaner: {s.read} read, {s.kept} kept, {rejected} rejected, {s.failed} failed "
               f"in {s.seconds:.2f} s ({len(rules.files)} rule files, rules {rules.version})",
               file=w)
+        for old, new in rules.replaced:
+            print(f"  rules: {printable(new)} replaces {printable(old)}", file=w)
         if s.no_url:
             print(f"  {s.no_url} kept without a source URL (url: \"\")", file=w)
         for what, n in sorted(s.warnings.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -250,7 +252,8 @@ def warc_settings(cfg: Config, rules: RuleSet) -> WarcSettings:
     """The archive's warcinfo, clock and record ids for this run."""
     assert cfg.warc is not None
     options = {"lang": cfg.lang, "keep_duplicates": cfg.keep_duplicates,
-               "rules_dirs": [str(d) for d in cfg.rules_dirs] or "bundled"}
+               "bundled_rules": cfg.bundled_rules, "timeout": cfg.timeout,
+               "rules_dirs": [printable(str(d)) for d in cfg.rules_dirs]}
     info = {"software": TOOL, "rules": rules.version,
             "rules-files": " ".join(printable(f.label) for f in rules.files),
             "options": json.dumps(options, sort_keys=True)}

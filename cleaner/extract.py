@@ -19,6 +19,7 @@ from trafilatura.utils import is_dubious_html, repair_faulty_html
 
 from cleaner.model import Block, Removal
 from cleaner.ruleset import element_text
+from cleaner.safetext import printable
 
 # trafilatura logs every page it finds no text in at ERROR level; we report that ourselves.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -171,14 +172,9 @@ def _metadata(tree: Any, url: str | None) -> tuple[Any, tuple[str, ...]]:
     try:
         return extract_metadata(tree, default_url=url), ()
     except Exception as exc:  # noqa: BLE001 -- any bug in metadata extraction costs only metadata
-        what = printable(f"{type(exc).__name__}: {exc}")[:200].rstrip(": ")
+        what = printable(" ".join(f"{type(exc).__name__}: {exc}".split()), limit=200)
         return None, (f"metadata: extraction failed ({what}); title, author and date are "
                       "missing",)
-
-
-def printable(text: str) -> str:
-    """Text for a message: whitespace runs as one space, other control characters as ``?``."""
-    return "".join(c if c.isprintable() else "?" for c in " ".join(text.split()))
 
 
 def _wrap(el: Any) -> Any:

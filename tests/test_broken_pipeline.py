@@ -385,6 +385,17 @@ def test_a_file_named_as_a_bundled_one_replaces_it_and_says_so(tmp_path):
     assert rules.replaced == (("rules/ndtv.com.toml", str(tmp_path / "ndtv.com.toml")),)
 
 
+def test_the_summary_says_which_bundled_file_was_replaced(tmp_path, capsys):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "ndtv.com.toml").write_bytes(rule_file(""))
+    source = tmp_path / "story.txt"
+    source.write_text(PROSE)
+    assert cli.main(["clean", str(source), "--rules", str(rules), "-o", "-"]) == 0
+    err = capsys.readouterr().err
+    assert f"rules: {rules / 'ndtv.com.toml'} replaces rules/ndtv.com.toml" in err
+
+
 def test_no_bundled_rules_needs_a_rules_directory():
     with pytest.raises(ConfigError, match="--no-bundled-rules needs --rules"):
         load_rules([], bundled=False)
