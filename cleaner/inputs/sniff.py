@@ -143,7 +143,8 @@ def resolve_kind(name: str, head: bytes) -> InputKind:
 
     A container extension (``.jsonl``, ``.warc``) is trusted when the content could be
     one, so that a JSONL file with a broken first line is still read line by line and
-    its lines rejected one by one. Otherwise sniffing wins over the extension (a
+    its lines rejected one by one; a ``.warc`` whose head is binary is read as a damaged
+    archive. Otherwise sniffing wins over the extension (a
     ``.txt`` holding HTML is HTML), and the extension decides between text-like kinds.
     """
     claimed = kind_from_name(name)
@@ -151,6 +152,10 @@ def resolve_kind(name: str, head: bytes) -> InputKind:
         return claimed
     found = sniff(head)
     if found == "text" and claimed is not None:
+        return claimed
+    if found == "binary" and claimed == "warc":
+        # A damaged first record (a broken gzip header): the WARC reader rejects it with its
+        # offset and reads the records after it, where "binary" would lose them all.
         return claimed
     return found
 
