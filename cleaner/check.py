@@ -73,6 +73,7 @@ class Code:
 CODES: dict[str, Code] = {c.code: c for c in (
     Code("E001", "the file cannot be read (I/O error, truncated gzip, damaged WARC)"),
     Code("E002", "not a corpus file (unknown kind) named on the command line"),
+    Code("E003", "--fix could not rewrite the file (permissions, disk full); it is unchanged"),
     Code("F001", "invalid JSON: a JSONL line (or a .txt sidecar) that is not a JSON object"),
     Code("F002", "invalid UTF-8 (or a lone surrogate escape)"),
     Code("F003", "a required field (id, url, text, lang) is missing or of the wrong type"),
@@ -92,7 +93,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("D003", "duplicate id: same id as another record in a file of the same kind"),
 )}
 # A file that cannot be read cannot be checked: these are reported whatever is selected.
-ALWAYS = frozenset({"E001", "E002"})
+ALWAYS = frozenset({"E001", "E002", "E003"})
 
 
 def codes_matching(prefix: str, where: str) -> frozenset[str]:
@@ -694,9 +695,19 @@ class Checker:
         if fixes and any(f.code == "E001" for f in found):
             found = [replace(f, fixed=False) for f in found]  # a file read halfway stays as is
         elif fixes:
-            rewrite_lines(path, fixes)
-            self.summary.fixed_files += 1
+            found = self._rewrite(path, fixes, found)
         yield from (self._count(f) for f in found)
+
+    def _rewrite(self, path: Path, fixes: dict[int, bytes], found: list[Finding]) -> list[Finding]:
+        """Write the fixes; if the file cannot be written, its findings stand, with an E003."""
+        try:
+            rewrite_lines(path, fixes)
+        except OSError as exc:
+            return [replace(f, fixed=False) for f in found] + [Finding(
+                str(path), 0, None, "E003",
+                f"cannot write the fixes ({_reason(exc)}); the file is unchanged")]
+        self.summary.fixed_files += 1
+        return found
 
     def _fix_line(self, item: _Line, doc: _Doc, fixes: dict[int, bytes]) -> list[Finding]:
         """A JSONL document's findings; its line's new bytes go to ``fixes`` (with ``--fix``)."""

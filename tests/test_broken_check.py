@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from cleaner import cli
+from cleaner import check, cli
 from conftest import FIXTURES
 
 BROKEN = FIXTURES / "broken"
@@ -134,6 +134,26 @@ def test_check_fix_writes_through_a_symlink(work, capsys, relative):
     assert target.stat().st_mode & 0o777 == 0o640
     assert sorted(p.name for p in work.rglob("*")) == ["corpus.jsonl", "corpus.jsonl", "data",
                                                        "links"]
+
+
+def test_check_fix_that_cannot_write_is_e003_and_the_run_goes_on(work, capsys, monkeypatch):
+    first, second = work / "a.jsonl", work / "b.jsonl"
+    _cruft_jsonl(first)
+    _cruft_jsonl(second)
+    before = first.read_bytes()
+    real = check.rewrite_lines
+
+    def full_disk(path, fixes):
+        if path.name == "a.jsonl":
+            raise OSError(28, "No space left on device", str(path))
+        real(path, fixes)
+
+    monkeypatch.setattr(check, "rewrite_lines", full_disk)
+    code, out, _ = run(["check", "--fix", "--select", "C", first, second], capsys)
+    assert code == 1
+    assert "E003 cannot write the fixes (No space left on device); the file is unchanged" in out
+    assert first.read_bytes() == before
+    assert "Share post" not in second.read_text()  # the next file was still fixed
 
 
 def test_check_fix_writes_through_a_chain_of_symlinks(work, capsys):
