@@ -121,6 +121,19 @@ def test_the_schema_names_the_keys_in_record_order():
     assert tuple(schema["required"]) == RECORD_KEYS == tuple(schema["properties"])
 
 
+def test_readme_gives_the_shipped_schema():
+    """README's JSON Schema is the shipped one, descriptions aside."""
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k != "description"}
+        return value
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("The record as JSON Schema", 1)[1].split("```json\n", 1)[1]
+    shown = json.loads(block.split("```", 1)[0])
+    assert shown == strip(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+
+
 @pytest.mark.parametrize(("stored", "expected"), [
     ({"path": "a.txt", "line": 0, "offset": 0}, Source("a.txt")),
     ({"path": "e.jsonl", "line": 3, "offset": 0}, Source("e.jsonl", line=3)),
