@@ -11,6 +11,7 @@ import contextlib
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -107,6 +108,20 @@ class OutputGroup:
         for tmp, _ in pending:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+    def settle(self, close: Callable[[], None], complete: bool, own: bool) -> None:
+        """End one writer: ``close`` its files, then, if the writer owns this group, commit
+        it (``complete``) or abort it. A close that fails aborts the whole group; its
+        OutputError is raised when the run was otherwise complete."""
+        try:
+            close()
+        except OutputError:
+            self.abort()
+            if complete:
+                raise
+            return
+        if own:
+            self.commit() if complete else self.abort()
 
     def __enter__(self) -> OutputGroup:
         return self

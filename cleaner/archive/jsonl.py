@@ -144,19 +144,7 @@ class JsonlSink:
             return
         assert self._file is not None
         assert self._group is not None
-        try:
-            self._close()
-        except OutputError:
-            self._group.abort()
-            if exc_type is None:
-                raise
-            return
-        if not self._own:
-            return
-        if exc_type is None:
-            self._group.commit()
-        else:
-            self._group.abort()
+        self._group.settle(self._close, exc_type is None, self._own)
 
     def _close(self) -> None:
         assert self.path is not None

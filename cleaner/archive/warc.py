@@ -255,19 +255,7 @@ class WarcSink:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        try:
-            self._finish(exc_type is None)
-        except OutputError:
-            self._group.abort()
-            if exc_type is None:
-                raise
-            return
-        if not self._own:
-            return
-        if exc_type is None:
-            self._group.commit()
-        else:
-            self._group.abort()
+        self._group.settle(lambda: self._finish(exc_type is None), exc_type is None, self._own)
 
     def _finish(self, complete: bool) -> None:
         """Close the current part; for a complete run write every part's index too."""
