@@ -31,8 +31,10 @@ from cleaner.ruleset import (
     RuleSet,
     apply_html_rules,
     apply_text_rules,
-    text_rule_verdicts,
+    prose_weight,
+    rule_verdicts,
     trafilatura_options,
+    trimmed_removal,
 )
 from cleaner.safetext import printable
 from cleaner.urls import UrlRefused, check_url
@@ -144,7 +146,10 @@ class TextRules:
             return doc
         files = [self.rules.by_name(n) for n in doc.sites]
         kept, removed = apply_text_rules(files, doc.blocks)
-        return replace(doc, blocks=kept, removals=doc.removals + removed)
+        suspended = tuple(f"suspended: {r.rule} {r.reason.removeprefix('suspended: ')}"
+                          for r in removed if r.reason.startswith("suspended:"))
+        return replace(doc, blocks=kept, removals=doc.removals + removed,
+                       warnings=(*doc.warnings, *suspended))
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,25 +167,61 @@ class TextScrape:
         if doc.kind != "text":
             return doc
         lines = doc.blocks
-        by_rule = text_rule_verdicts([self.rules.by_name(n) for n in doc.sites], lines)
-        title_at, repeats = find_title(lines, [i for i in range(len(lines)) if i not in by_rule])
+        v = rule_verdicts([self.rules.by_name(n) for n in doc.sites], lines)
+        title_at, repeats = find_title(lines, [i for i in range(len(lines)) if i not in v.removed])
         verdicts = boilerplate.classify(lines, boilerplate.guess_stoplist(lines))
+        fallback = _fallback(lines, [v.removed.get(i) is None and verdicts[i] is None
+                                     and i != title_at for i in range(len(lines))],
+                             {*v.removed, *repeats, title_at})
+        if fallback is not None:
+            verdicts = [None if i in fallback[0] else verdicts[i] for i in range(len(lines))]
         kept: list[Block] = []
         removals: list[Removal] = []
         for i, line in enumerate(lines):
             if i == title_at:
                 continue
-            if i in by_rule:
-                removals.append(Removal(line.text, by_rule[i].rule, by_rule[i].reason))
+            if i in v.removed:
+                removals.append(Removal(line.text, v.removed[i].rule, v.removed[i].reason))
             elif i in repeats:
                 removals.append(Removal(line.text, "text:repeated_title", "the title, repeated"))
-            elif (v := verdicts[i]) is not None:
-                removals.append(Removal(line.text, f"structure:{v}", boilerplate.REASONS[v]))
+            elif (verdict := verdicts[i]) is not None:
+                removals.append(Removal(line.text, f"structure:{verdict}",
+                                        boilerplate.REASONS[verdict]))
+            elif i in v.trimmed:
+                block, removal = trimmed_removal(line, *v.trimmed[i])
+                kept.append(block)
+                removals.append(removal)
             else:
                 kept.append(line)
         title = lines[title_at].text if title_at is not None else doc.title
+        notes = (*v.suspended, *((fallback[1],) if fallback else ()))
         return replace(doc, title=title, blocks=tuple(kept),
-                       removals=doc.removals + tuple(removals))
+                       removals=doc.removals + tuple(removals) + notes,
+                       warnings=(*doc.warnings, *v.warnings(),
+                                 *((fallback[1].reason,) if fallback else ())))
+
+
+# Cleaning that keeps less than this share of a text scrape's prose has lost the article: the
+# scrape falls back to its lines that read as prose.
+FALLBACK_PROSE_SHARE = 0.05
+
+
+def _fallback(lines: Sequence[Block], keep: Sequence[bool],
+              never: set[int | None]) -> tuple[set[int], Removal] | None:
+    """When cleaning would keep (almost) none of a scrape's prose: the lines to keep instead
+    (those kept, and every line that reads as prose which no rule removed), and the record."""
+    weights = [prose_weight(b.text) for b in lines]
+    total = sum(weights)
+    kept = sum(w for w, k in zip(weights, keep, strict=True) if k)
+    if total <= 0 or kept >= FALLBACK_PROSE_SHARE * total:
+        return None
+    restore = {i for i, w in enumerate(weights) if w > 0 and i not in never}
+    if not restore:
+        return None
+    why = (f"fallback: cleaning would keep {kept / total:.0%} of the prose; kept the "
+           f"{len(restore)} lines that read as prose")
+    return restore | {i for i, k in enumerate(keep) if k}, Removal("", "fallback:prose_lines",
+                                                                   why)
 
 
 @dataclass(frozen=True, slots=True)

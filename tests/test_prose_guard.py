@@ -1,0 +1,174 @@
+"""The prose guard: no rule takes a document's article, truncation markers that look like what
+they are, a fallback for documents cleaning would empty, and photo credits trimmed off lines."""
+
+from pathlib import Path
+
+import pytest
+
+from cleaner.model import Block, Doc, RawDoc, Source
+from cleaner.pipeline import FALLBACK_PROSE_SHARE, _fallback, build_steps, clean_one
+from cleaner.ruleset import (
+    RuleError,
+    apply_text_rules,
+    is_link_like,
+    load_rules,
+    parse_rule_file,
+    prose_weight,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "guard"
+MINIMAL_TEST = '\n[[test]]\nname = "t"\ninput = "x"\nmust_contain = ["x"]\n'
+PROSE = "This line is long enough to count as a line of the article's own prose."
+
+
+def clean(name: str, rules=None, url: str | None = None) -> Doc:
+    raw = RawDoc((FIXTURES / name).read_bytes(), Source(name), kind="text", url=url)
+    out = clean_one(raw, build_steps(rules or load_rules(), None))
+    assert isinstance(out, Doc), out
+    return out
+
+
+def site(body: str, name: str = "site"):
+    return parse_rule_file(('[match]\nhosts = ["a.com"]\n' + body + MINIMAL_TEST).encode(),
+                           name, f"rules/{name}.toml")
+
+
+def lines(*texts: str) -> list[Block]:
+    return [Block(t) for t in texts]
+
+
+def test_comment_count_under_the_byline_keeps_the_article():
+    doc = clean("byline_comment_count.txt")
+    assert "The town council voted on Tuesday" in doc.text
+    assert "Engineers will first repair the northern section" in doc.text
+    assert not any("comment_form" in r.rule for r in doc.removals)
+
+
+def test_comment_count_in_german_keeps_the_article():
+    doc = clean("german_kommentare.txt")
+    assert "Der Stadtrat hat am Dienstag" in doc.text
+    assert "Zuerst werden die Zufahrten gebaut" in doc.text
+
+
+def test_popular_tab_before_the_article_keeps_the_article():
+    doc = clean("popular_tab.txt")
+    for quote in ("smaller than a fingernail", "two hundred times", "nowhere else on earth",
+                  "better microphones"):
+        assert quote in doc.text
+    assert "Bird numbers fall" not in doc.text
+
+
+def test_long_comment_section_after_leave_a_reply_still_goes():
+    doc = clean("leave_a_reply_long.txt")
+    assert "the fan behind the panel was full of dust" in doc.text
+    assert "left the glue to set overnight" in doc.text
+    for gone in ("Leave a Reply", "Your email address", "my fridge was making exactly",
+                 "it was the compressor in the end"):
+        assert gone not in doc.text
+    assert any(r.rule.endswith("truncate_at.comment_form") and r.text.startswith("Leave a Reply")
+               for r in doc.removals)
+
+
+@pytest.mark.parametrize("marker", ["718 Comments", "0 Comments", "56 comments",
+                                    "post a comment", "Leave a comment"])
+def test_a_marker_without_a_form_cuts_nothing(marker):
+    default = load_rules().by_name("_default")
+    blocks = lines("Title of the story", PROSE, marker, PROSE.replace("line", "row"),
+                   PROSE.replace("line", "part"))
+    kept, removed = apply_text_rules([default], blocks)
+    assert [b.text for b in kept] == [b.text for b in blocks]
+    assert not removed
+
+
+def test_a_marker_with_its_form_cuts():
+    default = load_rules().by_name("_default")
+    blocks = lines(PROSE, PROSE.replace("line", "row"), "3 Comments", "Anna", "Great post!",
+                   "Reply", "Leave a Reply", "Your email address will not be published.")
+    kept, _ = apply_text_rules([default], blocks)
+    assert [b.text for b in kept] == [PROSE, PROSE.replace("line", "row")]
+
+
+def test_a_truncation_that_would_take_the_prose_is_suspended_and_explained(tmp_path):
+    f = site('[[truncate_at]]\nname = "footer"\npattern = "^Read more$"\n')
+    blocks = lines(PROSE, "Read more", *(PROSE.replace("line", f"row {i}") for i in range(5)))
+    kept, removed = apply_text_rules([f], blocks)
+    assert len(kept) == len(blocks)
+    assert [(r.rule, r.reason, r.text) for r in removed] == [
+        ("rules/site.toml:truncate_at.footer", "suspended: would remove 85% of the prose",
+         "Read more")]
+
+
+def test_suspension_is_in_explain_and_warnings(tmp_path):
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    (rules_dir / "a.com.toml").write_text(
+        '[match]\nhosts = ["a.com"]\n[[truncate_at]]\nname = "byline_cut"\n'
+        'pattern = "^By Maria Jensen$"\nmin_prose_before = 0\n' + MINIMAL_TEST)
+    doc = clean("byline_comment_count.txt", load_rules([rules_dir]), url="https://a.com/x")
+    assert "The town council voted on Tuesday" in doc.text
+    suspended = [r for r in doc.removals if r.reason.startswith("suspended: would remove ")]
+    assert [r.rule for r in suspended] == [f"{rules_dir / 'a.com.toml'}:truncate_at.byline_cut"]
+    assert any(w.startswith("suspended: ") and "byline_cut" in w for w in doc.warnings)
+
+
+def test_a_forced_site_rule_still_cuts():
+    f = site('[[truncate_at]]\nname = "footer"\npattern = "^Read more$"\nforce = true\n')
+    blocks = lines(PROSE, "Read more", *(PROSE.replace("line", f"row {i}") for i in range(5)))
+    kept, removed = apply_text_rules([f], blocks)
+    assert [b.text for b in kept] == [PROSE]
+    assert len(removed) == 6
+
+
+def test_a_forced_list_rule_still_cuts_and_unforced_does_not():
+    body = '[[drop_between]]\nname = "box"\nstart = "^<<$"\nend = "^>>$"\n'
+    blocks = lines("<<", PROSE, PROSE.replace("line", "row"), ">>", "tail")
+    assert len(apply_text_rules([site(body)], blocks)[0]) == 5
+    assert [b.text for b in apply_text_rules([site(body + "force = true\n")], blocks)[0]] == [
+        "tail"]
+
+
+def test_force_in_the_default_rules_is_an_error():
+    with pytest.raises(RuleError, match="force"):
+        parse_rule_file(('[[truncate_at]]\nname = "cut"\npattern = "^x$"\nforce = true\n'
+                         + MINIMAL_TEST).encode(), "_default", "rules/_default.toml")
+
+
+def test_photo_credit_is_cut_off_the_end_and_the_sentence_stays():
+    default = load_rules().by_name("_default")
+    sentence = ("The president met the leaders of the three largest opposition parties on "
+                "Thursday evening and agreed to hold talks on a new electoral law early next "
+                "month.")
+    assert len(sentence.split()) == 27
+    kept, removed = apply_text_rules([default], lines(sentence + " Photo: Reuters",
+                                                      "Photo: AFP", PROSE))
+    assert [b.text for b in kept] == [sentence, PROSE]
+    assert [(r.rule.split(":")[1], r.text) for r in removed] == [
+        ("trim_tail.photo_credit", "Photo: Reuters"), ("trim_tail.photo_credit", "Photo: AFP")]
+
+
+@pytest.mark.parametrize(("text", "prose"), [
+    (PROSE, True),
+    ("東京都は１日、新たに感染者が確認されたと発表し、外出を控えるよう呼びかけた。", True),
+    ("กรุงเทพมหานครประกาศว่าจะมีการปิดถนนหลายสายในวันพรุ่งนี้เพื่อซ่อมแซมท่อระบายน้ำ", True),
+    ("718 Comments", False),
+    ("Ten things to know about the storms that hit the coast this week", False),
+])
+def test_prose_reads_as_sentences_in_every_script(text, prose):
+    assert (prose_weight(text) > 0) is prose
+
+
+def test_a_japanese_paragraph_is_not_a_link():
+    assert not is_link_like("東京都は１日、新たに感染者が確認されたと発表した。", 20)
+    assert is_link_like("Why did the talks fail?", 20)
+
+
+def test_fallback_keeps_the_prose_when_cleaning_keeps_none():
+    blocks = lines("Menu", PROSE, PROSE.replace("line", "row"), "Footer")
+    found = _fallback(blocks, [True, False, False, True], set())
+    assert found is not None
+    keep, record = found
+    assert keep == {0, 1, 2, 3}
+    assert record.rule == "fallback:prose_lines"
+    assert record.reason.startswith("fallback: cleaning would keep 0% of the prose")
+    assert _fallback(blocks, [False, True, False, False], set()) is None
+    assert FALLBACK_PROSE_SHARE < 0.5
