@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cleaner.inputs.encoding import decode, decode_raw
-from cleaner.inputs.sniff import looks_binary
+from cleaner.inputs.sniff import looks_binary, utf16_without_bom
 from cleaner.model import RawDoc, Reject, Source
 
 LEGACY = Path(__file__).parent / "fixtures" / "broken" / "legacy"
@@ -146,3 +146,11 @@ def test_decode_raw_of_utf16_without_bom_is_not_rejected():
 def test_broken_fixture_utf16_file():
     path = BROKEN / "encoding_utf16le_nobom.txt"
     assert decode(path.read_bytes(), None, "text")[0].startswith("Ein Text in UTF-16")
+
+
+@pytest.mark.parametrize("tail", [b"", b"x", b"\x00"])
+def test_utf16_sniff_of_an_odd_number_of_bytes(tail):
+    """A cut-off last byte is no reason to fail: the whole code units decide."""
+    text = "Plain words in UTF-16 without a byte order mark. " * 3
+    assert utf16_without_bom(text.encode("utf-16-le") + tail) == "utf-16-le"
+    assert utf16_without_bom(b"\x00\x01" * 5 + b"\x00") is None

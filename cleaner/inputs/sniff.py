@@ -87,7 +87,7 @@ def utf16_without_bom(data: bytes) -> str | None:
     characters U+xx00. Binary data with NULs has them on both sides, or, like 16-bit
     numbers, control bytes on the other side.
     """
-    sample = data[: _BINARY_SAMPLE - _BINARY_SAMPLE % 2]
+    sample = data[: min(len(data), _BINARY_SAMPLE) // 2 * 2]  # whole code units only
     units = len(sample) // 2
     if units < _UTF16_MIN_UNITS:
         return None
