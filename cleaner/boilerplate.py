@@ -7,14 +7,17 @@ related-story teasers are prose again, but they come after the article, behind m
 wide blank-line gap. This classifier is the fallback for scrapes no per-site rule covers, so it
 relies only on such page-independent cues, in linear passes:
 
-1. Features per line: length in words (a CJK character counts as half a word), stopword density
-   against the document language's stoplist (ignored when it makes no line read like prose: then
-   it is another language's), whether it ends like a sentence, the share of capitalised words
-   (headline case), whether it is a short dateline (holds a clock time or a date with its year),
-   whether it repeats an earlier line.
-2. Textness in [-1, 1] per line, a continuous jusText-like class: stopword density sets it, a
-   sentence end raises it, a missing one or headline case lowers it; short lines, datelines and
-   repeats are -1.
+1. Features per line, measured alike in every script (:mod:`cleaner.textstats`): length in
+   words (in scripts without spaces, characters by the script's mean word length), stopword
+   density against the document language's stoplist (ignored when it makes no line read like
+   prose: then it is another language's) or, for Chinese, Japanese and Thai lines, the share of
+   function words, whether it ends like a sentence of its script (unknown for Thai, which marks
+   none), the share of capitalised words (headline case; none in scripts without case), whether
+   it is a short dateline (holds a clock time or a date with its year), whether it repeats an
+   earlier line.
+2. Textness in [-1, 1] per line, a continuous jusText-like class: stopword or function-word
+   density sets it, a sentence end raises it, a missing one or headline case lowers it; short
+   lines, datelines and repeats are -1.
 3. The main region, by maximum-subarray body-text extraction: a prose line scores
    ``textness x words``; any other line costs a penalty (its length for long non-prose lines,
    more for datelines) that grows along a run of consecutive such lines, so a menu or a comment
@@ -40,6 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from cleaner import textstats
 from cleaner.model import Block
 
 OUTSIDE = "outside_main_text"
@@ -59,17 +63,11 @@ REASONS = {
 }
 
 _WORD_RE = re.compile(r"\w")
-# Kana, CJK ideographs and Hangul syllables: scripts where a character carries about half a word.
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # A clock time or a numeric date; or a year, which makes a date when another number comes with it.
 # Month names would need a list per language; the numbers are the same everywhere.
 _TIME_RE = re.compile(r"\b(?:[0-2]?\d[:.][0-5]\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})\b")
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 _NUMBER_RE = re.compile(r"\d+")
-# Full stop, exclamation and question marks, ellipsis, and their CJK forms.
-_SENTENCE_END = frozenset(".!?\u2026\u3002\uff01\uff1f")
-# Closing quotes and brackets that may follow the sentence end.
-_CLOSERS = "\"')]\u2019\u201d\u00bb\u3011\u300d\u300f"
 # Densities are measured on a long line's first words only, which bounds the cost per line.
 _HEAD_TOKENS = 60
 
@@ -121,11 +119,16 @@ DEFAULT_PARAMS = Params()
 
 
 class _Line(NamedTuple):
-    """Features of one line, independent of its neighbours (``stop`` is None without stoplist)."""
+    """Features of one line, independent of its neighbours.
+
+    ``stop`` is None without stoplist; ``func`` (the function-word score) is None outside
+    Chinese, Japanese and Thai; ``sentence`` is None where the script marks no sentence end.
+    """
 
     words: float
     stop: float | None
-    sentence: bool
+    func: float | None
+    sentence: bool | None
     caps: float
     dateline: bool
     no_words: bool
@@ -134,24 +137,29 @@ class _Line(NamedTuple):
 def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
     """Measure one line (the module docstring says what each feature is for)."""
     tokens = text.split()
-    words: float = len(tokens)
-    if not text.isascii():
-        words += len(_CJK_RE.findall(text)) / 2
+    # Most lines are ASCII: Latin script, spaces between words, letter case.
+    ascii_line = text.isascii()
+    words = float(len(tokens)) if ascii_line else textstats.word_count(text, tokens)
     no_words = _WORD_RE.search(text) is None
     dateline = words <= p.dateline_words and _is_dateline(text)
     if words < p.short_words or dateline:
         # Never prose whatever the rest says: skip the costlier measures.
-        return _Line(words, None, False, 0.0, dateline, no_words)
+        return _Line(words, None, None, False, 0.0, dateline, no_words)
     # Tokens split at white space, as jusText does (its stoplists hold forms such as "(the").
     head = tokens[:_HEAD_TOKENS]
     stop = None
     if stoplist:
         stop = sum(map(stoplist.__contains__, map(str.lower, head))) / len(head)
-    # Headline case capitalises most words, prose only names and sentence starts. A one-letter
-    # word is both title-case and upper-case, hence the cap at 1.
-    caps = min(1.0, (sum(map(str.istitle, head)) + sum(map(str.isupper, head))) / len(head))
-    sentence = text.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
-    return _Line(words, stop, sentence, caps, dateline, no_words)
+    # Headline case capitalises most words, prose only names and sentence starts; scripts
+    # without case show no headline case.
+    if ascii_line:
+        caps, func = textstats.title_share(head), None
+    else:
+        caps = textstats.caps_share(head) or 0.0
+        # Scripts without spaces: their function words stand in for the stoplist.
+        func = textstats.function_score(text)
+    sentence = textstats.sentence_end(text)
+    return _Line(words, stop, func, sentence, caps, dateline, no_words)
 
 
 def _is_dateline(text: str) -> bool:
@@ -187,11 +195,15 @@ def _textness(line: _Line, p: Params) -> float:
     """How much a line reads like article prose, from -1 (not at all) to 1."""
     if line.words < p.short_words or line.dateline:
         return -1.0
-    if line.stop is None:
-        base = p.no_stoplist_base if line.sentence else -p.no_stoplist_base
+    # A script that marks no sentence end (Thai) neither earns nor loses by it.
+    end = 0.0 if line.sentence is None else p.end_bonus if line.sentence else -p.end_penalty
+    if line.func is not None:
+        base = line.func
+    elif line.stop is None:
+        base = math.copysign(p.no_stoplist_base, end) if end else 0.0
     else:
         base = _density(line.stop, p)
-    base += p.end_bonus if line.sentence else -p.end_penalty
+    base += end
     if line.caps >= p.caps_share:
         base -= p.caps_penalty
     return max(-1.0, min(1.0, base))
