@@ -1,17 +1,27 @@
-"""Document language and off-language fragments.
+"""Document languages and off-language fragments.
 
-The Unicode script decides first: it is cheap and never fooled by short lines. langdetect (seeded,
-so deterministic) names the document language once per document, and judges a same-script
-paragraph only when the paragraph is long and has almost none of the document language's
-stopwords: those are the only cases where its answer can change the result.
+A document can be written in more than one language (a letter printed in four): every language
+that holds a fair share of the prose, in more than one paragraph, is one of the document's. A
+fragment is dropped only when it is foreign to all of them: written in another script (a run of
+words, not a name), or, in the document's script, a long paragraph that has almost none of the
+main language's stopwords and that langdetect (seeded, so deterministic) is sure is another
+language. Code, URLs, numbers, table rows and lists of names are never judged by language, a
+quotation the article introduces stays, and the step never removes more than a small share of the
+document: past that it removes nothing and records a warning.
+
+langdetect runs once per document in a script several languages share (to name the main
+language), once per long paragraph that lacks the main language's stopwords, and once per
+paragraph in another script that is about to be dropped (to name it): the only places where its
+answer changes the result.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -24,10 +34,14 @@ from cleaner.model import Block, Doc, Reject, RejectReason, Removal
 _SCRIPT_LANG = {"HANGUL": "ko", "KANA": "ja", "GREEK": "el", "HEBREW": "he", "THAI": "th",
                 "GEORGIAN": "ka", "ARMENIAN": "hy", "GUJARATI": "gu", "TAMIL": "ta",
                 "TELUGU": "te", "KANNADA": "kn", "MALAYALAM": "ml", "GURMUKHI": "pa",
-                "BENGALI": "bn", "KHMER": "km", "SINHALA": "si"}
-# Han characters appear inside Japanese and Korean text; Kana marks Japanese.
-_SCRIPT_ALIASES = {"CJK": "HAN", "HIRAGANA": "KANA", "KATAKANA": "KANA"}
+                "BENGALI": "bn", "KHMER": "km", "SINHALA": "si", "MYANMAR": "my", "LAO": "lo"}
+# Han characters appear inside Japanese and Korean text; Kana marks Japanese. The first word of
+# a letter's Unicode name is its script, except for these.
+_SCRIPT_ALIASES = {"CJK": "HAN", "IDEOGRAPHIC": "HAN", "HIRAGANA": "KANA", "KATAKANA": "KANA",
+                   "KATAKANA-HIRAGANA": "KANA"}
 _COMPATIBLE = {"KANA": {"HAN"}, "HAN": {"KANA"}, "HANGUL": {"HAN"}}
+# Scripts written without spaces between words: a run of them is one "word" to str.split().
+_UNSPACED = frozenset({"HAN", "KANA", "THAI", "LAO", "KHMER", "MYANMAR"})
 
 _STOPLIST_NAMES = {
     "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali", "ca": "Catalan",
@@ -50,18 +64,68 @@ MAX_DOC_SCRIPT_SHARE = 0.2
 MIN_JUDGED_WORDS = 12
 MAX_STOPWORD_SHARE = 0.2
 MIN_FRAGMENT_PROB = 0.95
+# A paragraph with this many times more stopwords of another list than of the main language's
+# goes to langdetect too.
+STOPWORD_MARGIN = 2.0
+# A language holding this share of the document's prose letters, in two paragraphs or more, is
+# one of the document's languages. One paragraph is a quote, a widget or a banner; a language
+# the author keeps writing in is the document's.
+MIN_LANG_SHARE = 0.2
+MIN_LANG_BLOCKS = 2
+# Never remove more than this share of the document's letters by language: a third of a text
+# is not a stray fragment, and a judgement that says so is wrong about the document.
+MAX_DROP_SHARE = 1 / 3
+# langdetect calls per document beyond the first; past them a fragment is kept (unjudged).
+MAX_FRAGMENT_CALLS = 12
+
+# Not prose, so not judged by language: code, URLs and e-mail addresses, numbers, table rows,
+# lists of names.
+# A token (whole, from its start) with a mark of code in it: braces, operators, snake_case,
+# camelCase, a dotted name, a call; or starting as a variable, a flag, a path does.
+_CODE_TOKEN = re.compile(r"(?<!\S)(?:\S*?(?:[{}\[\]<>;=\\]|::|->|\w_\w|[a-z][A-Z]|[a-z]\.[a-z]|"
+                         r"\(\))|[$#@%]\w|--?[a-z]|//|\.\.?/)\S*")
+_CODE_CHARS = re.compile(r"[{}\[\]()<>;=\\/_*&|$#@]")
+# URLs, e-mail addresses and bare host names, as whole tokens.
+_URL = re.compile(r"(?<!\S)[(\[<\"']*(?:(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+|"
+                  r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/\S*)",
+                  re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f\u061f\u0964\u06d4]"
+                           r"[\"'\u201d\u2019\u00bb)\]]*$")
+_WORD = re.compile(r"\S*[^\W\d_]\S*")  # a token with a letter
+_STRIP = ".,;:!?\"'()"  # what is stripped from a token before the stopword look-up
+_FIRST_LETTER = re.compile(r"(?<!\S)[^\w\s]*([^\W\d_])")
+_CELL_SPLIT = re.compile(r"\s*[|\t]\s*|\s{2,}")
+MAX_CODE_TOKEN_SHARE = 0.3
+MAX_CODE_CHAR_SHARE = 0.08
+MAX_DIGIT_SHARE = 0.3
+MAX_CAPITALISED_SHARE = 0.6
+MIN_TABLE_CELLS = 3
+MAX_CELL_WORDS = 3
+# Opening marks of a quotation, in the scripts of the news.
+_OPEN_QUOTES = ("\"'\u00ab\u00bb\u201c\u201d\u201e\u2018\u2019\u201a\u2039\u203a"
+                "\u300c\u300e\u300a\u3008")
+_INTRO_END = (":", "\uff1a")  # an article introduces a quotation with a colon
 
 
 @cache
 def char_script(ch: str) -> str | None:
-    """The script of a letter (``LATIN``, ``DEVANAGARI``, ``HAN``...), None for non-letters."""
+    """The script of a letter (``LATIN``, ``DEVANAGARI``, ``HAN``...), None for non-letters.
+
+    Width and presentation forms (full-width Latin, half-width Katakana, Arabic ligatures) count
+    as their script: they are how that script is typeset, not another script.
+    """
     if not ch.isalpha():
         return None
     name = unicodedata.name(ch, "")
-    if not name:
-        return None
     first = name.split(" ", 1)[0]
-    return _SCRIPT_ALIASES.get(first, first)
+    if first in _SCRIPT_ALIASES:
+        return _SCRIPT_ALIASES[first]
+    folded = unicodedata.normalize("NFKC", ch)
+    if folded != ch:
+        return char_script(folded[0]) if folded else None
+    if not name or first == "MODIFIER":  # apostrophes and tone marks belong to no script
+        return None
+    return first
 
 
 def script_counts(text: str) -> Counter[str]:
@@ -72,10 +136,10 @@ def script_counts(text: str) -> Counter[str]:
         if letters:
             counts["LATIN"] = letters
         return counts
-    for ch in text:
-        s = char_script(ch)
-        if s:
-            counts[s] += 1
+    found: Counter[str | None] = Counter(map(char_script, text))  # counted at C speed
+    for script, n in found.items():
+        if script:
+            counts[script] = n
     return counts
 
 
@@ -158,88 +222,386 @@ def expected_languages(value: str | None, option: str = "--lang") -> str | None:
     return ",".join(dict.fromkeys(codes))
 
 
-@dataclass(frozen=True, slots=True)
-class Judgement:
-    """The document language and which blocks are in another one."""
+def not_prose(text: str) -> str | None:
+    """Why a block is not to be judged by language (``code``, ``url``, ``numbers``, ``table``,
+    ``names``), or None for prose.
 
-    lang: str | None
-    off: dict[int, str]
+    langdetect names a line of code English and a row of Indonesian place names Indonesian; none
+    of them says what language the document is written in.
+    """
+    visible = len(text) - sum(map(str.isspace, text))
+    if not visible:
+        return "empty"
+    if sum(map(len, _URL.findall(text))) * 2 >= visible:
+        return "url"
+    if _is_code(text, visible):
+        return "code"
+    if sum(map(str.isdigit, text)) > MAX_DIGIT_SHARE * sum(map(str.isalnum, text)):
+        return "numbers"
+    if _is_table_row(text):
+        return "table"
+    if _capitalised_share(text) >= MAX_CAPITALISED_SHARE:
+        return "names"
+    return None
 
 
-def judge(blocks: Sequence[Block]) -> Judgement:
-    """Find the document language and the blocks written in another language."""
-    per_block = [script_counts(b.text) for b in blocks]
-    total: Counter[str] = Counter()
-    for c in per_block:
-        total.update(c)
-    if sum(total.values()) < MIN_DOC_LETTERS:
-        return Judgement(None, {})
-    doc_script = total.most_common(1)[0][0]
-    off: dict[int, str] = {}
-    same: list[int] = []
-    for i, counts in enumerate(per_block):
-        if other_script(blocks[i].text, counts, doc_script):
-            off[i] = _name_fragment(blocks[i].text, counts)
-        else:
-            same.append(i)
-    lang = _doc_lang(doc_script, [blocks[i].text for i in same])
-    if lang:
-        off.update(same_script_off(blocks, same, lang))
-    return Judgement(lang, off)
+def _is_code(text: str, visible: int) -> bool:
+    """Identifiers, calls, operators, braces: a share of tokens or of characters."""
+    code = len(_CODE_TOKEN.findall(text))
+    if code and code >= MAX_CODE_TOKEN_SHARE * len(text.split()):
+        return True
+    return len(_CODE_CHARS.findall(text)) > MAX_CODE_CHAR_SHARE * visible
+
+
+def _is_table_row(text: str) -> bool:
+    """Cells split by bars, tabs or runs of spaces, nearly all of them short labels or numbers."""
+    cells = [c for c in _CELL_SPLIT.split(text) if c]
+    if len(cells) < MIN_TABLE_CELLS:
+        return False
+    short = sum(len(c.split()) <= MAX_CELL_WORDS for c in cells)
+    return short >= (1 - MAX_DOC_SCRIPT_SHARE) * len(cells)
+
+
+def _capitalised_share(text: str) -> float:
+    """Share of capitalised words among words in a script with case (0 without enough)."""
+    cased = [c for c in _FIRST_LETTER.findall(text) if c != c.swapcase()]
+    if len(cased) < MIN_OTHER_SCRIPT_WORDS:
+        return 0.0
+    return sum(map(str.isupper, cased)) / len(cased)
 
 
 def other_script(text: str, counts: Counter[str], doc_script: str) -> bool:
-    """A fragment written in another script: several words of it, little of the document's.
+    """A fragment written in another script: a run of words of it, little of the document's.
 
-    Brand names, code and short quotes in another script stay with the text around them.
+    Brand names, code, URLs, table rows and short quotes in another script stay with the text
+    around them. In a script written without spaces, letters count instead of words.
     """
     other = sum(n for s, n in counts.items() if not _compatible(s, doc_script))
     if other < MIN_OTHER_SCRIPT_LETTERS or other < (1 - MAX_DOC_SCRIPT_SHARE) * counts.total():
         return False
-    words = sum(1 for w in text.split()
-                if any((s := char_script(c)) and not _compatible(s, doc_script) for c in w))
-    return words >= MIN_OTHER_SCRIPT_WORDS
+    if counts.most_common(1)[0][0] not in _UNSPACED:
+        words = sum(1 for w in text.split()
+                    if any((s := char_script(c)) and not _compatible(s, doc_script) for c in w))
+        if words < MIN_OTHER_SCRIPT_WORDS:
+            return False
+    return not_prose(text) is None
 
 
-def _name_fragment(text: str, counts: Counter[str]) -> str:
-    script = counts.most_common(1)[0][0]
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """A block in a language that is none of the document's.
+
+    Attributes:
+        lang: the language code (langdetect's, or the one a script names), or the script's name
+            in lower case when neither can tell.
+        prob: langdetect's probability; None when the script alone decided.
+        script: the block's main script.
+    """
+
+    lang: str
+    prob: float | None
+    script: str
+
+    def describe(self) -> str:
+        """``de (p=0.99)`` or ``el (Greek script)``."""
+        how = f"p={self.prob:.2f}" if self.prob is not None else f"{self.script.title()} script"
+        return f"{self.lang} ({how})"
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """The document's languages and which blocks are in none of them.
+
+    Attributes:
+        lang: the main language (the one holding the most prose), None if it cannot be told.
+        off: block index -> the fragment found there, for the blocks to drop.
+        langs: every language of the document, the main one first.
+        warning: why nothing was dropped although fragments were found, if that happened.
+    """
+
+    lang: str | None
+    off: dict[int, Fragment]
+    langs: tuple[str, ...] = ()
+    warning: str | None = None
+
+
+class _Calls:
+    """langdetect calls left for this document's fragments."""
+
+    def __init__(self, left: int) -> None:
+        self.left = left
+
+    def detect(self, text: str) -> tuple[str, float] | None:
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        return _Detector.detect(text)
+
+
+class _Prose:
+    """Which blocks are prose (:func:`not_prose`), asked only of the blocks where it matters."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+        self.memo: dict[int, bool] = {}
+
+    def __call__(self, i: int) -> bool:
+        if i not in self.memo:
+            self.memo[i] = not_prose(self.texts[i]) is None
+        return self.memo[i]
+
+
+def _main_script(total: Counter[str]) -> str:
+    """The script with the most letters, its compatible scripts counted with it."""
+    return max(total, key=lambda s: (total[s] + sum(total[t] for t in _COMPATIBLE.get(s, ())),
+                                     total[s]))
+
+
+def _doc_scripts(per_block: Sequence[Counter[str]], prose: _Prose) -> list[str]:
+    """The main script first, then each other script that holds a fair share of the prose
+    letters in two blocks or more.
+
+    Code, URLs and tables count for no script (Latin code on a Japanese page is not Latin
+    prose); a document in one script needs no look at its blocks.
+    """
+    total: Counter[str] = Counter()
+    for c in per_block:
+        total.update(c)
+    main = _main_script(total)
+    if sum(n for s, n in total.items() if not _compatible(s, main)) < MIN_OTHER_SCRIPT_LETTERS:
+        return [main]
+    idx = [i for i, c in enumerate(per_block) if c and prose(i)]
+    if idx:
+        total = Counter()
+        for i in idx:
+            total.update(per_block[i])
+        main = _main_script(total)
+    letters = total.total()
+    scripts = [main]
+    for s, n in total.most_common():
+        if any(_compatible(s, d) for d in scripts) or n < MIN_LANG_SHARE * letters:
+            continue
+        blocks = sum(1 for i in idx if _compatible(per_block[i].most_common(1)[0][0], s))
+        if blocks >= MIN_LANG_BLOCKS:
+            scripts.append(s)
+    return scripts
+
+
+def judge(blocks: Sequence[Block]) -> Judgement:
+    """Find the document's languages and the blocks written in none of them."""
+    texts = [b.text for b in blocks]
+    per_block = [script_counts(t) for t in texts]
+    if sum(c.total() for c in per_block) < MIN_DOC_LETTERS:
+        return Judgement(None, {})
+    prose = _Prose(texts)
+    scripts = _doc_scripts(per_block, prose)
+    off_script = [i for i, c in enumerate(per_block)
+                  if any(not _compatible(s, scripts[0]) for s in c)
+                  and all(other_script(texts[i], c, s) for s in scripts)]
+    same = [i for i, c in enumerate(per_block) if c and i not in off_script
+            and _compatible(c.most_common(1)[0][0], scripts[0])]
+    calls = _Calls(MAX_FRAGMENT_CALLS)
+    lang = _doc_lang(scripts[0], texts, same, prose)
+    if lang is None:
+        return Judgement(None, {})
+    detected = _judge_same_script(texts, same, lang, calls, prose)
+    langs = _doc_langs(texts, per_block, prose, same, scripts, lang, detected, calls)
+    found = {i: f for i, f in detected.items() if not _is_doc_lang(f.lang, langs)}
+    for i in off_script:
+        if not _a_run_of_words(texts[i], per_block[i]):
+            continue
+        fragment = _name_fragment(texts[i], per_block[i], calls)
+        if not _is_doc_lang(fragment.lang, langs) and _has_function_words(texts[i], fragment.lang):
+            found[i] = fragment
+    return _settle(texts, per_block, langs, found)
+
+
+def _is_doc_lang(code: str, langs: Sequence[str]) -> bool:
+    return base_lang(code) in {base_lang(c) for c in langs}
+
+
+def _doc_langs(texts: Sequence[str], per_block: Sequence[Counter[str]], prose: _Prose,
+               same: Sequence[int], scripts: Sequence[str], lang: str,
+               detected: dict[int, Fragment], calls: _Calls) -> tuple[str, ...]:
+    """Every language holding a fair share of the prose in two blocks or more; the main first.
+
+    A main-script block counts for the language langdetect gave it, or else for ``lang`` (the
+    language of a sample of the document: short lines are likelier in it than in any other); a
+    long block in another document script counts for the language of that script.
+    """
+    letters: Counter[str] = Counter()
+    blocks: Counter[str] = Counter()
+    for i in same:
+        code = detected[i].lang if i in detected else lang
+        letters[code] += per_block[i].total()
+        blocks[code] += 1
+    for s in scripts[1:]:
+        idx = [i for i, c in enumerate(per_block)
+               if c and _compatible(c.most_common(1)[0][0], s) and prose(i)]
+        code = _script_lang(s, [texts[i] for i in idx], calls)
+        letters[code] += sum(per_block[i].total() for i in idx if _long(texts[i], per_block[i]))
+        blocks[code] += len(idx)
+    total = letters.total()
+    ranked = sorted(letters, key=lambda c: (-letters[c], c != lang))
+    return tuple(c for n, c in enumerate(ranked) if n == 0 or (
+        letters[c] >= MIN_LANG_SHARE * total and blocks[c] >= MIN_LANG_BLOCKS))
+
+
+def _long(text: str, counts: Counter[str]) -> bool:
+    """Long enough to tell its language: 12 words, or 20 letters of a script without spaces."""
+    if counts and counts.most_common(1)[0][0] in _UNSPACED:
+        return counts.total() >= MIN_OTHER_SCRIPT_LETTERS
+    return len(text.split()) >= MIN_JUDGED_WORDS
+
+
+def _script_lang(script: str, texts: Sequence[str], calls: _Calls) -> str:
+    """The language of a document script other than the main one."""
     if script in _SCRIPT_LANG:
         return _SCRIPT_LANG[script]
-    found = _Detector.detect(text)
+    found = calls.detect("\n".join(sorted(texts, key=len, reverse=True))[:DOC_SAMPLE_CHARS])
     return found[0] if found else script.lower()
 
 
-def _doc_lang(doc_script: str, texts: Sequence[str]) -> str | None:
+def _settle(texts: Sequence[str], per_block: Sequence[Counter[str]], langs: tuple[str, ...],
+            found: dict[int, Fragment]) -> Judgement:
+    """Keep the quotations the article introduces; drop nothing when too much would go."""
+    off = {i: f for i, f in found.items() if not _quotation(texts, i, found)}
+    dropped = sum(per_block[i].total() for i in off)
+    total = sum(c.total() for c in per_block)
+    if dropped > MAX_DROP_SHARE * total:
+        codes = ", ".join(sorted({f.lang for f in off.values()}))
+        return Judgement(langs[0], {}, langs, (
+            f"language: kept {len(off)} fragment(s) in {codes}: removing them would take "
+            f"{dropped / total:.0%} of the text, more than the {MAX_DROP_SHARE:.0%} the language "
+            f"step may remove (document in {', '.join(langs)})"))
+    return Judgement(langs[0], off, langs)
+
+
+def _quotation(texts: Sequence[str], i: int, found: dict[int, Fragment]) -> bool:
+    """A block the article quotes: it opens with a quotation mark, or it follows (alone or with
+    other fragments) a line of the document's own text that ends with a colon."""
+    if texts[i][0] in _OPEN_QUOTES:
+        return True
+    j = i - 1
+    while j >= 0 and j in found:
+        j -= 1
+    return j >= 0 and texts[j].rstrip().endswith(_INTRO_END)
+
+
+def _a_run_of_words(text: str, counts: Counter[str]) -> bool:
+    """A run of words in a language holds some stopwords of one; a command line or a list of
+    package or product names holds none. Always true in a script no stoplist is written in."""
+    if counts.most_common(1)[0][0] not in _stoplist_scripts():
+        return True
+    index = _stopword_index()
+    return any(w.strip(_STRIP) in index for w in text.lower().split())
+
+
+def _has_function_words(text: str, lang: str) -> bool:
+    """Some of ``lang``'s stopwords are in the text (true when ``lang`` has no stoplist)."""
+    stops = stoplist(lang)
+    return not stops or any(w.strip(_STRIP) in stops for w in text.lower().split())
+
+
+def _name_fragment(text: str, counts: Counter[str], calls: _Calls) -> Fragment:
+    script = counts.most_common(1)[0][0]
+    if script in _SCRIPT_LANG:
+        return Fragment(_SCRIPT_LANG[script], None, script)
+    found = calls.detect(text)
+    return Fragment(found[0], found[1], script) if found else Fragment(script.lower(), None, script)
+
+
+def _doc_lang(doc_script: str, texts: Sequence[str], idx: Sequence[int],
+              prose: _Prose) -> str | None:
+    """The main language: the script's own, or langdetect's on a sample of the longest prose."""
     if doc_script in _SCRIPT_LANG:
         return _SCRIPT_LANG[doc_script]
-    # The longest paragraphs are the likeliest prose; langdetect's cost grows with the sample.
-    sample, size = [], 0
-    for text in sorted(texts, key=len, reverse=True):
-        sample.append(text)
-        size += len(text)
-        if size >= DOC_SAMPLE_CHARS:
-            break
-    found = _Detector.detect("\n".join(sample)[:DOC_SAMPLE_CHARS])
+    # Long paragraphs that end like a sentence are the likeliest prose (a line of tags is long
+    # too); langdetect's cost grows with the sample.
+    by_length = sorted(idx, key=lambda i: (not _SENTENCE_END.search(texts[i]), -len(texts[i])))
+    sample = _sample(texts, (i for i in by_length if prose(i))) or _sample(texts, by_length)
+    found = _Detector.detect(sample)
     return found[0] if found else None
 
 
-def same_script_off(blocks: Sequence[Block], idx: Sequence[int], lang: str) -> dict[int, str]:
-    """Long same-script paragraphs that lack the document language's stopwords."""
+def _sample(texts: Sequence[str], order: Iterable[int]) -> str:
+    """The first texts in ``order``, up to the sample size."""
+    sample, size = [], 0
+    for i in order:
+        sample.append(texts[i])
+        size += len(texts[i])
+        if size >= DOC_SAMPLE_CHARS:
+            break
+    return "\n".join(sample)[:DOC_SAMPLE_CHARS]
+
+
+@cache
+def _stopword_index() -> dict[str, tuple[str, ...]]:
+    """For each stopword of the known lists, the languages whose list holds it (built once)."""
+    index: dict[str, list[str]] = {}
+    for lang in _STOPLIST_NAMES:
+        for w in stoplist(lang):
+            index.setdefault(w, []).append(lang)
+    return {w: tuple(v) for w, v in index.items()}
+
+
+@cache
+def _stoplist_scripts() -> frozenset[str]:
+    """The scripts the known stoplists are written in."""
+    chars = set("".join(_stopword_index()))
+    return frozenset(s for ch in chars if (s := char_script(ch))) - _UNSPACED
+
+
+def _long_without_stopwords(text: str, stops: frozenset[str], lang: str | None = None) -> bool:
+    """12 words or more, with almost none of the stopwords, or with far more of another
+    language's than of ``lang``'s: where langdetect can change the answer (short lines are where
+    it goes wrong).
+
+    jusText's lists come from Wikipedia and hold the commonest English words too ("the", "of",
+    "and" are German stopwords there), so an English paragraph can pass for German on the share
+    alone; the other lists tell.
+    """
+    # Only words with letters count: table rows of names and numbers are not prose.
+    words = [w.strip(_STRIP) for w in _WORD.findall(text.lower())]
+    if len(words) < MIN_JUDGED_WORDS:
+        return False
+    own = sum(map(stops.__contains__, words))
+    if own <= MAX_STOPWORD_SHARE * len(words):
+        return True
+    if lang is None:
+        return False
+    index = _stopword_index()
+    # No list can hold more of the words than all the lists together: most paragraphs end here.
+    if sum(map(index.__contains__, words)) < STOPWORD_MARGIN * own:
+        return False
+    hits = Counter(code for w in words for code in index.get(w, ()))
+    return hits.most_common(1)[0][1] >= STOPWORD_MARGIN * own
+
+
+def _judge_same_script(texts: Sequence[str], idx: Sequence[int], lang: str, calls: _Calls,
+                       prose: _Prose) -> dict[int, Fragment]:
+    """Long same-script prose blocks that langdetect is sure are in another language than
+    ``lang`` (the longest first, as far as the calls go)."""
     stops = stoplist(lang)
     if not stops:
         return {}
-    off: dict[int, str] = {}
-    for i in idx:
-        # Only words with letters count: table rows of names and numbers are not prose.
-        words = [w for w in blocks[i].text.lower().split() if any(c.isalpha() for c in w)]
-        if len(words) < MIN_JUDGED_WORDS:
-            continue  # short lines are where langdetect goes wrong
-        if sum(w.strip(".,;:!?\"'()") in stops for w in words) / len(words) > MAX_STOPWORD_SHARE:
-            continue
-        found = _Detector.detect(blocks[i].text)
+    candidates = [i for i in idx if _long_without_stopwords(texts[i], stops, lang) and prose(i)]
+    out: dict[int, Fragment] = {}
+    for i in sorted(candidates, key=lambda i: -len(texts[i])):
+        found = calls.detect(texts[i])
         if found and base_lang(found[0]) != base_lang(lang) and found[1] >= MIN_FRAGMENT_PROB:
-            off[i] = found[0]
-    return off
+            out[i] = Fragment(found[0], found[1], "")
+    return out
+
+
+def same_script_off(blocks: Sequence[Block], idx: Sequence[int], lang: str) -> dict[int, str]:
+    """Long same-script prose paragraphs in another language than ``lang``: index -> code.
+
+    Code, URLs, numbers, table rows and lists of names are not judged.
+    """
+    texts = [b.text for b in blocks]
+    found = _judge_same_script(texts, idx, lang, _Calls(len(idx)), _Prose(texts))
+    return {i: f.lang for i, f in found.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,13 +614,17 @@ class LanguageFilter:
     def apply(self, doc: Doc) -> Doc | Reject:
         j = judge(doc.blocks)
         wanted = {base_lang(c) for c in self.expected.split(",")} if self.expected else set()
-        if wanted and j.lang and base_lang(j.lang) not in wanted:
+        if wanted and j.lang and not wanted & {base_lang(c) for c in j.langs}:
             return Reject(RejectReason.WRONG_LANGUAGE,
-                          f"document is in {j.lang!r}, expected {self.expected!r}")
+                          f"document is in {', '.join(repr(c) for c in j.langs)}, "
+                          f"expected {self.expected!r}")
         kept = tuple(b for i, b in enumerate(doc.blocks) if i not in j.off)
+        where = ", ".join(j.langs)
         removed = tuple(
-            Removal(doc.blocks[i].text, f"language:{code}",
-                    f"fragment in {code}, document is in {j.lang or 'an unknown language'}")
-            for i, code in sorted(j.off.items())
+            Removal(doc.blocks[i].text, f"language:{f.lang}",
+                    f"fragment in {f.describe()}, document in {where}")
+            for i, f in sorted(j.off.items())
         )
-        return replace(doc, blocks=kept, lang=j.lang, removals=doc.removals + removed)
+        warnings = (*doc.warnings, j.warning) if j.warning else doc.warnings
+        return replace(doc, blocks=kept, lang=j.lang, removals=doc.removals + removed,
+                       warnings=warnings)
