@@ -17,7 +17,10 @@ relies only on such page-independent cues, in linear passes:
    earlier line.
 2. Textness in [-1, 1] per line, a continuous jusText-like class: stopword or function-word
    density sets it, a sentence end raises it, a missing one or headline case lowers it; short
-   lines, datelines and repeats are -1.
+   lines, datelines and repeats are -1, except in a numbered list the article introduces (the
+   line before item 1 ends with a colon; the items and the lines between them are at least
+   ``list_textness``): a list article keeps its list, while a numbered "most read" list, which a
+   heading introduces, fares as it would without numbers.
 3. The main region, by maximum-subarray body-text extraction: a prose line scores
    ``textness x words``; any other line costs a penalty (its length for long non-prose lines,
    more for datelines) that grows along a run of consecutive such lines, so a menu or a comment
@@ -68,6 +71,8 @@ _WORD_RE = re.compile(r"\w")
 _TIME_RE = re.compile(r"\b(?:[0-2]?\d[:.][0-5]\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})\b")
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 _NUMBER_RE = re.compile(r"\d+")
+# The number of a list item: "1.", "1)", "1:", "1a" / "1º" (Portuguese, Spanish ordinals), "1 -".
+_ITEM_RE = re.compile(r"(\d{1,3})(?:[.):\]\u00aa\u00ba\u00b0]|a\b|\s[-\u2013\u2014])")
 # Densities are measured on a long line's first words only, which bounds the cost per line.
 _HEAD_TOKENS = 60
 
@@ -94,6 +99,8 @@ class Params:
         list_run: runs of at least this many non-prose lines are link lists, even in the region.
         not_prose: long lines with textness below this are dropped even inside the region.
         wide_bulk: share of the region's prose that must precede a wide gap to cut there.
+        list_textness: the least textness of the lines of a numbered list the article introduces.
+        list_item_gap: the most lines from one item of such a list to the next.
     """
 
     stop_mid: float = 0.25
@@ -113,6 +120,8 @@ class Params:
     list_run: int = 4
     not_prose: float = -0.3
     wide_bulk: float = 0.5
+    list_textness: float = 0.5
+    list_item_gap: int = 3
 
 
 DEFAULT_PARAMS = Params()
@@ -334,6 +343,44 @@ def _wide_gap_cut(gaps: Sequence[int], prose: Sequence[float], p: Params) -> int
     return len(gaps)
 
 
+def _enumerated(blocks: Sequence[Block], p: Params) -> list[int]:
+    """Lines of the numbered lists the article introduces.
+
+    A list is numbered 1, 2, 3... (at least three items, at most ``list_item_gap`` lines apart),
+    and the line before its first item ends with a colon.
+    """
+    out: list[int] = []
+    chain: list[int] = []
+    last = 0
+    for i, b in enumerate(blocks):
+        m = _ITEM_RE.match(b.text)
+        n = int(m.group(1)) if m else -1
+        if chain and (n == last + 1) and i - chain[-1] <= p.list_item_gap:
+            chain.append(i)
+            last = n
+            continue
+        if chain and i - chain[-1] <= p.list_item_gap and n < 0:
+            continue
+        _close(chain, out)
+        # The article introduces its own lists ("Here are the offers:"); a numbered list of
+        # headlines follows a heading ("Most read"), not a colon.
+        opened = n == 1 and i > 0 and blocks[i - 1].text.endswith((":", "\uff1a"))
+        chain, last = ([i], n) if opened else ([], 0)
+    _close(chain, out)
+    return out
+
+
+def _close(chain: list[int], out: list[int]) -> None:
+    """Add the lines of a finished chain of at least three items, lines between items included.
+
+    An item can take more than one line (a title and its link): the lines between items, and
+    as many after the last item as between the last two, belong to the list. So does the line
+    that introduces it, which keeps the list a list when the kept lines are classified again.
+    """
+    if len(chain) >= 3:
+        out.extend(range(chain[0] - 1, 2 * chain[-1] - chain[-2]))
+
+
 def _single_pass(
     blocks: Sequence[Block], lines: Sequence[_Line], p: Params
 ) -> tuple[list[str | None], bool]:
@@ -345,6 +392,10 @@ def _single_pass(
     dup = _duplicates(blocks)
     # A repeat counts against the region like any non-prose line.
     tx = [-1.0 if d else _textness(line, p) for line, d in zip(lines, dup, strict=True)]
+    # A numbered list the article introduces is article text, however short its lines.
+    for i in _enumerated(blocks, p):
+        if not dup[i] and not lines[i].no_words:
+            tx[i] = max(tx[i], p.list_textness)
     scores = _scores(lines, tx, p)
     lo, hi = _main_region(scores, p)
     runs = _runs(lines, tx)

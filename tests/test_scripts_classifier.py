@@ -164,3 +164,57 @@ def test_function_words_only_for_scripts_without_spaces() -> None:
     # Spaced scripts have stoplists; a Chinese name in an English line says nothing.
     assert textstats.function_score("The city plans new cycle paths along the river.") is None
     assert textstats.function_score("He quoted the proverb 花容月貌 in his speech today.") is None
+
+
+# --- lists the article introduces ---------------------------------------------------------------
+
+_OFFERS_INTRO = [
+    "Il black Friday è arrivato anche in Italia: per una settimana i negozi online propongono "
+    "sconti su migliaia di prodotti, e non tutti sono davvero convenienti come sembrano.",
+    "Abbiamo passato al setaccio le offerte di quest'anno e ne abbiamo scelte alcune che ci "
+    "sembrano interessanti per chi ama i giochi e i film degli anni Ottanta e Novanta.",
+    "Ecco allora le offerte da non lasciarsi sfuggire:",
+]
+_OFFERS = [
+    "1) Pista elettrica con due auto e giro della morte",
+    "https://example.com/offerta/1",
+    "2) Cofanetto con la trilogia completa in alta definizione",
+    "https://example.com/offerta/2",
+    "3) Modellino della macchina del tempo, scala 1:24",
+    "https://example.com/offerta/3",
+    "4) Giradischi portatile con altoparlanti integrati",
+    "https://example.com/offerta/4",
+]
+
+
+def test_numbered_list_the_article_introduces_is_kept() -> None:
+    lines = ["Home", "Offerte", "Cinema", "Giochi", *_OFFERS_INTRO, *_OFFERS]
+    lines += ["Articoli correlati", "I migliori film del 1985", "Contatti", "Privacy"]
+    blocks = [Block(line, 1) for line in lines]
+    stoplist = guess_stoplist(blocks)
+    verdicts = dict(zip(lines, classify(blocks, stoplist), strict=True))
+    items = [line for line in _OFFERS if line[0].isdigit()]
+    assert {line: verdicts[line] for line in items} == dict.fromkeys(items)
+    assert verdicts["I migliori film del 1985"] is not None
+    kept = [b for b in blocks if verdicts[b.text] is None]
+    assert classify(kept, stoplist) == [None] * len(kept)
+
+
+def test_numbering_alone_does_not_make_a_list_article_text() -> None:
+    # A "most read" list is numbered too, but a heading, not the article, introduces it: its
+    # lines fare as they would without their numbers.
+    headlines = [
+        "Il sindaco si dimette dopo la lite",
+        "Apre al traffico il nuovo ponte sul fiume",
+        "Allerta meteo per il fine settimana",
+        "Scuole chiuse venerdì per lo sciopero",
+    ]
+    numbered = [f"{n}. {line}" for n, line in enumerate(headlines, 1)]
+
+    def fates(items: list[str]) -> list[bool]:
+        lines = ["Home", "Offerte", *_OFFERS_INTRO[:2], "I più letti", *items, "Contatti"]
+        blocks = [Block(line, 1) for line in lines]
+        return [v is None for v in classify(blocks, guess_stoplist(blocks))]
+
+    assert fates(numbered) == fates(headlines)
+    assert not any(fates(headlines)[5:])
