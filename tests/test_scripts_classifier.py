@@ -12,7 +12,9 @@ import pytest
 
 from cleaner import textstats
 from cleaner.boilerplate import classify, guess_stoplist
-from cleaner.model import Block
+from cleaner.model import Block, Doc, RawDoc, Source
+from cleaner.pipeline import build_steps, clean_one
+from cleaner.ruleset import load_rules
 
 SCRIPTS = Path(__file__).parent / "fixtures" / "scripts"
 LANGS = ["ja", "zh", "ko", "th", "my", "ar", "hi", "ru", "el", "he", "es", "de", "fr", "pt"]
@@ -36,6 +38,12 @@ def load(lang: str) -> tuple[list[Block], list[str]]:
     return blocks, marks
 
 
+def scrape(lang: str) -> str:
+    """The fixture as the scrape it stands for: marks stripped, blank lines kept."""
+    lines = (SCRIPTS / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+    return "".join(f"{line[2:]}\n" if line.strip() else "\n" for line in lines)
+
+
 def test_every_fixture_is_listed() -> None:
     assert sorted(p.stem for p in SCRIPTS.glob("*.txt")) == sorted(LANGS)
 
@@ -50,6 +58,20 @@ def test_article_kept_whole_and_cruft_gone(lang: str) -> None:
     ]
     assert lost == []
     assert kept_cruft == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_text_mode_keeps_the_article_and_drops_the_cruft(lang: str) -> None:
+    """The whole text-mode pipeline (rules, title, classifier, language filter) agrees."""
+    blocks, marks = load(lang)
+    raw = RawDoc(scrape(lang).encode("utf-8"), Source(f"{lang}.txt"), kind="text")
+    out = clean_one(raw, build_steps(load_rules(), None))
+    assert isinstance(out, Doc), out
+    kept = {b.text for b in out.blocks}
+    article = [b.text for b, m in zip(blocks, marks, strict=True) if m == "+"]
+    cruft = [b.text for b, m in zip(blocks, marks, strict=True) if m == "-"]
+    assert [line for line in article if line not in kept] == []
+    assert [line for line in cruft if line in kept] == []
 
 
 @pytest.mark.parametrize("lang", LANGS)
