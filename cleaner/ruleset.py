@@ -7,6 +7,7 @@ Every problem in a rule file is a :class:`RuleError` naming the file, the key an
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import tomllib
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 import re2
 from lxml import etree
 
+from cleaner import textstats
 from cleaner.config import ConfigError
 from cleaner.model import Block, Removal
 
@@ -245,42 +247,12 @@ class DropLine(TextRule):
         ]
 
 
-# Scripts written without spaces between words, and about how many characters make a word:
-# Chinese characters and kana two, Thai and Lao five, Burmese, Khmer and Tibetan six.
-_UNSPACED = (
-    (re2.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"), 2.0),
-    (re2.compile("[\u0e00-\u0eff]"), 5.0),
-    (re2.compile("[\u1000-\u109f\u1780-\u17ff\u0f00-\u0fff]"), 6.0),
-)
-_UNSPACED_ANY = re2.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-                            "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u0f00-\u0fff]")
-# Full stops, question and exclamation marks of the scripts of the news (Latin, Greek, Armenian,
-# CJK, Devanagari, Arabic, Burmese, Khmer, Tibetan, Ethiopic), and the ellipsis.
-SENTENCE_END = tuple(".!?\u2026\u037e\u0589\u3002\uff01\uff1f\uff0e\u0964\u0965\u061f\u06d4"
-                     "\u104b\u17d4\u17d5\u0f0d\u1362")
-# Closing quotes and brackets that may follow a sentence's end.
-_CLOSERS = "\"')]\u2019\u201d\u00bb\u00ab\u203a\u3011\u300d\u300f\u3009\u300b\uff09*"
-# Thai and Lao end a sentence with a space, not a mark.
-_NO_END_MARK = re2.compile("[\u0e00-\u0eff]")
+# Full stops, question and exclamation marks of the scripts of the news, and closing quotes.
+SENTENCE_END = tuple(textstats.SENTENCE_END)
+_CLOSERS = textstats.CLOSERS + "*"
 # A line this long reads as prose even without a sentence mark (Thai and Lao have none).
 PROSE_LONG_WORDS = 25
-
-
-def word_count(text: str) -> float:
-    """Length in words; in scripts without spaces, characters count by the script's word length."""
-    tokens = text.split()
-    if _UNSPACED_ANY.search(text) is None:
-        return float(len(tokens))
-    words = 0.0
-    for tok in tokens:
-        chars = sum(len(rx.findall(tok)) / per for rx, per in _UNSPACED)
-        words += max(1.0, chars)
-    return words
-
-
-def ends_sentence(text: str) -> bool:
-    """Whether a line ends with its script's full stop, question or exclamation mark."""
-    return text.rstrip().rstrip(_CLOSERS).endswith(SENTENCE_END)
+word_count = textstats.word_count
 
 
 def is_prose(text: str) -> bool:
@@ -294,7 +266,8 @@ def prose_weight(text: str) -> float:
     words = word_count(text)
     if words < PROSE_MIN_WORDS:
         return 0.0
-    if words >= PROSE_LONG_WORDS or ends_sentence(text) or _NO_END_MARK.search(text):
+    # A line ending in Thai or Lao, which end sentences with a space, counts as ending one.
+    if words >= PROSE_LONG_WORDS or textstats.sentence_end(text.rstrip().rstrip("*")) is not False:
         return words
     return 0.0
 
@@ -777,12 +750,15 @@ def rule_verdicts(files: Sequence[RuleFile], blocks: Sequence[Block]) -> Verdict
     total = sum(weights)
     removed: dict[int, TextRule] = {}
     suspended: list[Removal] = []
+    line_hits = _drop_line_hits(files, blocks)
     for cls in TEXT_RULE_TYPES:
         for f in reversed(files):
             for rule in f.text:
                 if type(rule) is not cls:
                     continue
-                found = [i for i in rule.apply(blocks) if i not in removed]
+                hits = line_hits.get(id(rule)) if line_hits is not None else None
+                found = [i for i in (rule.apply(blocks) if hits is None else hits)
+                         if i not in removed]
                 share = _guarded_share(rule, found, weights, total)
                 if share is not None:
                     suspended.append(Removal(blocks[found[0]].text, rule.rule,
@@ -791,6 +767,41 @@ def rule_verdicts(files: Sequence[RuleFile], blocks: Sequence[Block]) -> Verdict
                 for i in found:
                     removed[i] = rule
     return Verdicts(removed, _trims(files, blocks, removed), tuple(suspended))
+
+
+@functools.lru_cache(maxsize=64)
+def _line_screen(patterns: tuple[str, ...]) -> Any:
+    """One RE2 set of drop_line patterns that says in one pass which of them a line matches,
+    or None if RE2 cannot build it (then each rule searches on its own)."""
+    screen = re2.Set.SearchSet(quiet_re2_options())
+    try:
+        for pattern in patterns:
+            screen.Add(pattern)
+        screen.Compile()
+    except re2.error:
+        return None
+    return screen
+
+
+def _drop_line_hits(files: Sequence[RuleFile],
+                    blocks: Sequence[Block]) -> dict[int, list[int]] | None:
+    """The blocks each ``drop_line`` rule of ``files`` matches (by the rule's ``id``), found
+    with one set search per line instead of one search per rule and line; None to search
+    rule by rule."""
+    rules = [r for f in files for r in f.text if type(r) is DropLine]
+    screen = _line_screen(tuple(r.pattern.pattern for r in rules)) if rules else None
+    if screen is None:
+        return None
+    hits: dict[int, list[int]] = {id(r): [] for r in rules}
+    for i, block in enumerate(blocks):
+        matched = screen.Match(block.text)
+        if not matched:
+            continue
+        words = len(block.text.split())
+        for k in matched:
+            if not rules[k].max_words or words <= rules[k].max_words:
+                hits[id(rules[k])].append(i)
+    return hits
 
 
 def _guarded_share(rule: TextRule, found: Sequence[int], weights: Sequence[float],
