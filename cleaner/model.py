@@ -129,6 +129,13 @@ class Removal:
     rule: str
     reason: str
 
+    @property
+    def removed(self) -> bool:
+        """False for a record of what was *not* removed: a rule the prose guard suspended
+        (reason ``suspended: ...``) or a fallback (rule ``fallback:...``); shown by
+        ``--explain``, but neither counted nor credited as a removal."""
+        return not (self.reason.startswith("suspended:") or self.rule.startswith("fallback:"))
+
 
 @dataclass(frozen=True, slots=True)
 class Reject:

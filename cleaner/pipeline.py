@@ -311,7 +311,8 @@ class Summary:
         self.kept += 1
         self.no_url += result.url is None
         for r in result.removals:
-            self.removed_by_rule[r.rule] += 1
+            if r.removed:
+                self.removed_by_rule[r.rule] += 1
         for w in result.warnings:
             self.warnings[w.partition(":")[0]] += 1
 

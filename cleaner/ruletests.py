@@ -36,7 +36,7 @@ def run_rule_test(rules: RuleSet, file: RuleFile, test: RuleTest) -> RuleTestRes
     text = result.text
     problems += [f"lost {s!r}" for s in test.must_contain if s not in text]
     problems += [f"kept {s!r}" for s in test.must_not_contain if s in text]
-    if test.must_not_contain and not any(r.rule.startswith(file.label + ":")
+    if test.must_not_contain and not any(r.removed and r.rule.startswith(file.label + ":")
                                          for r in result.removals):
         problems.append("none of this file's rules removed anything")
     return RuleTestResult(file, test, tuple(problems))

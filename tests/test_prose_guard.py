@@ -172,3 +172,34 @@ def test_fallback_keeps_the_prose_when_cleaning_keeps_none():
     assert record.reason.startswith("fallback: cleaning would keep 0% of the prose")
     assert _fallback(blocks, [False, True, False, False], set()) is None
     assert FALLBACK_PROSE_SHARE < 0.5
+
+
+def test_suspended_rules_are_explained_but_not_counted_or_credited(tmp_path):
+    """A suspension removed nothing: the summary does not count it as a removal, and a rule
+    test is not passed by a rule that was only suspended."""
+    from cleaner.model import Removal
+    from cleaner.pipeline import Summary
+
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    (rules_dir / "a.com.toml").write_text(
+        '[match]\nhosts = ["a.com"]\n[[truncate_at]]\nname = "byline_cut"\n'
+        'pattern = "^By Maria Jensen$"\nmin_prose_before = 0\n' + MINIMAL_TEST)
+    doc = clean("byline_comment_count.txt", load_rules([rules_dir]), url="https://a.com/x")
+    summary = Summary()
+    summary.count(doc)
+    assert not any("byline_cut" in rule for rule in summary.removed_by_rule)
+    assert summary.warnings["suspended"] == 1
+    assert not Removal("", "fallback:prose_lines", "fallback: ...").removed
+    assert Removal("x", "rules/_default.toml:drop_line.a", "label").removed
+
+    from cleaner.ruletests import run_rule_test
+    from cleaner.ruleset import RuleTest
+    rules = load_rules([rules_dir])
+    f = rules.by_name("a.com")
+    test = RuleTest(name="t", input=(FIXTURES / "byline_comment_count.txt").read_text(),
+                    kind="text", url="https://a.com/x",
+                    must_contain=("The town council voted on Tuesday",),
+                    must_not_contain=("no such text",))
+    result = run_rule_test(rules, f, test)
+    assert "none of this file's rules removed anything" in result.problems

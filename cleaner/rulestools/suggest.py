@@ -464,7 +464,7 @@ def _test_case(a: Analysis, rules: RuleSet, label: str, page: Page, name: str,
     kept_lines = {b.text for b in result.blocks}
     must = [_prefix(t) for t in page.texts
             if a.df[t] == 1 and is_prose(t) and t in kept_lines]
-    mine = [r for r in result.removals if r.rule.startswith(label + ":")]
+    mine = [r for r in result.removals if r.removed and r.rule.startswith(label + ":")]
     gone: dict[str, list[str]] = {}  # rule -> recurring lines it removed, longest first
     for r in mine:
         if a.recurring(r.text) and len(r.text) >= 6 and r.text not in kept:

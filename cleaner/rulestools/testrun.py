@@ -51,7 +51,7 @@ def _who_removed(rules: RuleSet, file: RuleFile, test: RuleTest, needle: str) ->
                  kind="html" if test.kind == "html" else "text", url=test.url, url_from="test")
     result = clean_one(raw, build_steps(rules, None))
     for r in result.removals:
-        if needle in r.text:
+        if r.removed and needle in r.text:
             return f" (removed by {r.rule}: {r.reason})"
     return ""
 
