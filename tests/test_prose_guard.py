@@ -193,8 +193,8 @@ def test_suspended_rules_are_explained_but_not_counted_or_credited(tmp_path):
     assert not Removal("", "fallback:prose_lines", "fallback: ...").removed
     assert Removal("x", "rules/_default.toml:drop_line.a", "label").removed
 
-    from cleaner.ruletests import run_rule_test
     from cleaner.ruleset import RuleTest
+    from cleaner.ruletests import run_rule_test
     rules = load_rules([rules_dir])
     f = rules.by_name("a.com")
     test = RuleTest(name="t", input=(FIXTURES / "byline_comment_count.txt").read_text(),
