@@ -23,7 +23,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import trafilatura
@@ -61,6 +61,13 @@ class Row:
     recalls: list[float]
     empty: int
     seconds: float
+    scored: list[tuple[Case, float | None, float | None]] = field(default_factory=list)
+
+    def subset(self, keep: Callable[[Case], bool]) -> Row:
+        """The same system's scores over the pages ``keep`` selects."""
+        rows = [(c, p, r) for c, p, r in self.scored if keep(c)]
+        return Row(self.name, [p for _, p, _ in rows if p is not None],
+                   [r for _, _, r in rows if r is not None], 0, 0.0)
 
     @property
     def p(self) -> float:
@@ -82,6 +89,7 @@ class Case:
     id: str
     url: str | None
     dir: Path
+    lang: str | None = None
 
     def read(self, suffix: str) -> bytes:
         return (self.dir / f"{self.id}{suffix}").read_bytes()
@@ -93,7 +101,7 @@ def load_cases(root: Path) -> list[Case]:
     for line in (root / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
         if line.strip():
             rec = json.loads(line)
-            cases.append(Case(rec["id"], rec.get("url"), root))
+            cases.append(Case(rec["id"], rec.get("url"), root, rec.get("lang")))
     return cases
 
 
@@ -141,12 +149,31 @@ def score(name: str, predict: Callable[[Case], str], cases: Sequence[Case],
         if r is not None:
             row.recalls.append(r)
         row.empty += not _TOKEN.search(pred)
+        row.scored.append((case, p, r))
         per_doc.append({"system": name, "id": case.id, "P": p, "R": r})
         if save:
             out = save / re.sub(r"\W+", "_", name).strip("_") / "scrapinghub" / f"{case.id}.txt"
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(pred, encoding="utf-8")
     return row
+
+
+# Subsets: pages not in English (by the manifest's lang), and the two halves by id, so that what
+# was tuned on one half can be reported on the other.
+SUBSETS: dict[str, Callable[[Case], bool]] = {
+    "non-en": lambda c: c.lang is not None and c.lang != "en",
+    "ids 0-7": lambda c: c.id[:1] in "01234567",
+    "ids 8-f": lambda c: c.id[:1] not in "01234567",
+}
+
+
+def _print_subsets(rows: Sequence[Row], cases: Sequence[Case]) -> None:
+    counts = "  ".join(f"{name} ({sum(map(keep, cases))})" for name, keep in SUBSETS.items())
+    print(f"\nF1 by subset: {counts}")
+    print(f"{'system':<28}" + "".join(f"{name:>9}" for name in SUBSETS))
+    for row in rows:
+        print(f"{row.name:<28}" + "".join(f"{row.subset(keep).f1:9.3f}"
+                                          for keep in SUBSETS.values()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -165,10 +192,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     per_doc: list[dict[str, object]] = []
     print(f"{len(cases)} pages from {args.dir}")
     print(f"{'system':<28}{'P':>7}{'R':>7}{'F1':>7}{'empty':>7}{'ms/page':>9}")
+    rows = []
     for name in args.only or SYSTEMS:
         row = score(name, SYSTEMS[name](), cases, args.save_predictions, per_doc)
+        rows.append(row)
         print(f"{row.name:<28}{row.p:7.3f}{row.r:7.3f}{row.f1:7.3f}{row.empty:7d}"
               f"{1000 * row.seconds / len(cases):9.1f}", flush=True)
+    _print_subsets(rows, cases)
     if args.per_doc:
         with args.per_doc.open("w", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=["system", "id", "P", "R"])
