@@ -28,6 +28,7 @@ from cleaner.ruleset import (
     RuleSet,
     RuleTest,
     TextRule,
+    TrimTail,
     TruncateAt,
 )
 from cleaner.rulestools.context import RulesContext, TomlSource, problem_line
@@ -152,7 +153,9 @@ class _FileLint:
                                    "and lines its article must keep and lose")
 
     def hits(self, rule: TextRule) -> set[tuple[int, int]]:
-        return {(t, i) for t, p in enumerate(self.probes) for i in rule.apply(p.blocks)}
+        """The (test, line) pairs the rule acts on: lines it removes, or (``trim_tail``)
+        lines it cuts a tail off, which stay."""
+        return {(t, i) for t, p in enumerate(self.probes) for i in _acted_on(rule, p.blocks)}
 
     def text_rules(self) -> Iterator[Finding]:
         truncations = [r for r in self.file.text if isinstance(r, TruncateAt)]
@@ -169,9 +172,9 @@ class _FileLint:
                                        f"{regex.pattern!r} matches every line")
             hits = self.hits(rule)
             if not hits:
-                yield self.finding(line, "R101", f"{_short(rule)} removes no line of this "
-                                   "file's tests (untested, or it never matches): add a test "
-                                   "line it must remove, or remove the rule")
+                yield self.finding(line, "R101", f"{_short(rule)} removes {_what(rule)} of "
+                                   "this file's tests (untested, or it never matches): add a "
+                                   "test line it must remove, or remove the rule")
                 continue
             if isinstance(rule, TruncateAt):
                 continue
@@ -219,6 +222,17 @@ class _FileLint:
             elif not any(fp.found_in(p.test.input) for p in self.probes):
                 yield self.finding(fline, "R101", f"fingerprint {fp.text!r} is found in none of "
                                    "this file's tests")
+
+
+def _acted_on(rule: TextRule, blocks: Sequence[Block]) -> list[int]:
+    """The lines a rule removes, or for ``trim_tail`` also those it trims."""
+    if isinstance(rule, TrimTail):
+        return [i for i, b in enumerate(blocks) if rule.trim(b.text) is not None]
+    return rule.apply(blocks)
+
+
+def _what(rule: TextRule) -> str:
+    return "no line nor the tail of a line" if isinstance(rule, TrimTail) else "no line"
 
 
 def _short_id(rule_id: str) -> str:
