@@ -24,9 +24,14 @@ relies only on such page-independent cues, in linear passes:
 3. The main region, by maximum-subarray body-text extraction: a prose line scores
    ``textness x words``; any other line costs a penalty (its length for long non-prose lines,
    more for datelines) that grows along a run of consecutive such lines, so a menu or a comment
-   header is a barrier while a lone subheading is not. Kadane's chunks are the candidate regions;
-   the earliest one scoring at least ``alpha`` of the best wins, because the article comes before
-   the comments and teasers that can rival it in length.
+   header is a barrier while a lone subheading is not. Kadane's chunks are the candidate regions
+   (what follows a chunk's peak inside the same positive stretch is chunked again). When the
+   page repeats its title above the article (the headline), the first candidate after it that
+   holds two prose lines and scores at least ``headline_alpha`` of the best wins: the article
+   follows its headline in every language, past a byline and a one-line standfirst, while
+   reader comments and teasers that outweigh it come after it or before the headline.
+   Otherwise the earliest candidate scoring at least ``alpha`` of the best wins, because the
+   article comes before the comments and teasers that can rival it in length.
 4. Inside the region, what is still clearly boilerplate goes: lines without words, repeated lines,
    runs of non-prose lines (link lists), long lines that are not prose, and everything after a
    blank-line gap wider than the article's own paragraph gaps once the bulk of the article is
@@ -38,6 +43,7 @@ can qualify an earlier gap) until a pass cuts nothing; classifying its output ag
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -101,6 +107,9 @@ class Params:
         wide_bulk: share of the region's prose that must precede a wide gap to cut there.
         list_textness: the least textness of the lines of a numbered list the article introduces.
         list_item_gap: the most lines from one item of such a list to the next.
+        headline_alpha: the least share of the best candidate's score that the first region
+            after the headline needs to win (a short article under its headline beats longer
+            comments; a lone teaser does not).
     """
 
     stop_mid: float = 0.25
@@ -122,6 +131,7 @@ class Params:
     wide_bulk: float = 0.5
     list_textness: float = 0.5
     list_item_gap: int = 3
+    headline_alpha: float = 0.3
 
 
 DEFAULT_PARAMS = Params()
@@ -245,31 +255,47 @@ def _scores(lines: Sequence[_Line], tx: Sequence[float], p: Params) -> list[floa
     return out
 
 
-def _candidates(scores: Sequence[float]) -> list[tuple[int, int, float]]:
-    """Kadane's chunks: ``(start, end, score)`` of the best prefix of each positive stretch."""
+def _candidates(scores: Sequence[float], depth: int = 3) -> list[tuple[int, int, float]]:
+    """Kadane's chunks: ``(start, end, score)`` of the best prefix of each positive stretch.
+
+    What follows a stretch's best prefix, up to the end of the stretch, is chunked again (to
+    ``depth`` levels): a short article after a long teaser list never raises the stretch's
+    score above the list's own, yet is a region of its own.
+    """
     out: list[tuple[int, int, float]] = []
     cur = best = 0.0
     lo = best_hi = 0
-    for i, s in enumerate(scores):
-        if cur <= 0:
+    for i, s in enumerate([*scores, 0.0]):
+        if cur <= 0 or i == len(scores):
             if best > 0:
                 out.append((lo, best_hi, best))
+                if depth and i - best_hi > 1:
+                    rest = _candidates(scores[best_hi:i], depth - 1)
+                    out.extend((a + best_hi, b + best_hi, sc) for a, b, sc in rest)
             cur, lo, best = s, i, 0.0
         else:
             cur += s
         if cur > best:
             best, best_hi = cur, i + 1
-    if best > 0:
-        out.append((lo, best_hi, best))
     return out
 
 
-def _main_region(scores: Sequence[float], p: Params) -> tuple[int, int]:
-    """The earliest candidate region that scores at least ``alpha`` of the best one."""
+def _main_region(scores: Sequence[float], p: Params, start: int | None) -> tuple[int, int]:
+    """The main region: the first good candidate after the headline, else the earliest one.
+
+    ``start`` is the line after the headline. A candidate that ends after it, holds at least two
+    prose lines from it on (a standfirst is one) and scores ``headline_alpha`` of the best wins,
+    from ``start`` on. Otherwise the earliest candidate that scores ``alpha`` of the best wins.
+    """
     cands = _candidates(scores)
     if not cands:
         return 0, 0
     best = max(c[2] for c in cands)
+    if start is not None:
+        after = next((c for c in cands if c[1] > start and c[2] >= p.headline_alpha * best
+                      and sum(sc > 0 for sc in scores[max(c[0], start):c[1]]) >= 2), None)
+        if after is not None:
+            return max(after[0], start), after[1]
     lo, hi, _ = next(c for c in cands if c[2] >= p.alpha * best)
     return lo, hi
 
@@ -382,7 +408,7 @@ def _close(chain: list[int], out: list[int]) -> None:
 
 
 def _single_pass(
-    blocks: Sequence[Block], lines: Sequence[_Line], p: Params
+    blocks: Sequence[Block], lines: Sequence[_Line], p: Params, start: int | None = None
 ) -> tuple[list[str | None], bool]:
     """One pass of the algorithm in the module docstring over ``blocks`` and their features.
 
@@ -397,7 +423,7 @@ def _single_pass(
         if not dup[i] and not lines[i].no_words:
             tx[i] = max(tx[i], p.list_textness)
     scores = _scores(lines, tx, p)
-    lo, hi = _main_region(scores, p)
+    lo, hi = _main_region(scores, p, start)
     runs = _runs(lines, tx)
     out: list[str | None] = [OUTSIDE] * len(blocks)
     for i in range(lo, hi):
@@ -409,7 +435,9 @@ def _single_pass(
     return out, cut < len(kept)
 
 
-def classify(blocks: Sequence[Block], stoplist: frozenset[str] | None = None) -> list[str | None]:
+def classify(
+    blocks: Sequence[Block], stoplist: frozenset[str] | None = None, headline: int | None = None
+) -> list[str | None]:
     """One verdict per block: None = keep (article body), or a short reason id for boilerplate.
 
     Reasons: ``outside_main_text``, ``comments_after_wide_gap``, ``duplicate``, ``no_words``,
@@ -420,15 +448,20 @@ def classify(blocks: Sequence[Block], stoplist: frozenset[str] | None = None) ->
         blocks: the lines of a text scrape, in order, each with the blank lines before it.
         stoplist: stopwords of the document language (a jusText list), if known; see
             :func:`guess_stoplist`. Without one, punctuation and length alone tell prose.
+        headline: the index of the article's headline in ``blocks``, if known (the page
+            title repeated above the article): the article is the prose that follows it.
 
     Returns:
         A verdict per block, in order.
     """
-    return classify_with(blocks, stoplist, DEFAULT_PARAMS)
+    return classify_with(blocks, stoplist, DEFAULT_PARAMS, headline)
 
 
 def classify_with(
-    blocks: Sequence[Block], stoplist: frozenset[str] | None, params: Params
+    blocks: Sequence[Block],
+    stoplist: frozenset[str] | None,
+    params: Params,
+    headline: int | None = None,
 ) -> list[str | None]:
     """:func:`classify` with explicit parameters, for tuning and experiments."""
     lines = _all_features(blocks, stoplist, params)
@@ -441,7 +474,11 @@ def classify_with(
     # which can qualify a narrower gap before it, so after a cut the pass runs again: at most once
     # more per distinct gap width.
     while cut and alive:
-        found, cut = _single_pass([blocks[i] for i in alive], [lines[i] for i in alive], params)
+        # The headline's place among the lines still alive: the first one after it.
+        start = None if headline is None else bisect.bisect_right(alive, headline)
+        found, cut = _single_pass(
+            [blocks[i] for i in alive], [lines[i] for i in alive], params, start
+        )
         for i, v in zip(alive, found, strict=True):
             verdicts[i] = v
         alive = [i for i, v in zip(alive, found, strict=True) if v is None]

@@ -169,7 +169,8 @@ class TextScrape:
         lines = doc.blocks
         v = rule_verdicts([self.rules.by_name(n) for n in doc.sites], lines)
         title_at, repeats = find_title(lines, [i for i in range(len(lines)) if i not in v.removed])
-        verdicts = boilerplate.classify(lines, boilerplate.guess_stoplist(lines))
+        verdicts = boilerplate.classify(lines, boilerplate.guess_stoplist(lines),
+                                        min(repeats, default=None))
         fallback = _fallback(lines, [v.removed.get(i) is None and verdicts[i] is None
                                      and i != title_at for i in range(len(lines))],
                              {*v.removed, *repeats, title_at})

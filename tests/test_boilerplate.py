@@ -18,6 +18,7 @@ from cleaner.boilerplate import (
     NOT_PROSE,
     OUTSIDE,
     WIDE_GAP,
+    _candidates,
     classify,
     guess_stoplist,
 )
@@ -246,3 +247,78 @@ def test_one_verdict_per_block_and_deterministic(
 def test_idempotent(blocks: list[Block], stoplist: frozenset[str] | None) -> None:
     survivors = [b for b, v in zip(blocks, classify(blocks, stoplist), strict=True) if v is None]
     assert classify(survivors, stoplist) == [None] * len(survivors)
+
+
+# --- the article follows its headline -------------------------------------------------------------
+
+HEADLINE = "Council approves a bigger budget for public transport"
+LONG_COMMENTS = [
+    f"{c} That is what I think, for what it is worth, after {n + 2} years of living here."
+    for n, c in enumerate(COMMENTS * 3)
+]
+
+
+def page_with_headline(article: list[str], after: list[str]) -> tuple[list[Block], int]:
+    """Title, menu, the headline again, a byline, ``article``, then ``after``."""
+    lines = [HEADLINE, *NAV, HEADLINE, "By Jane Smith, November 19, 2019 at 9:45 am",
+             *article, *after]
+    return [Block(t, 1) for t in lines], len(NAV) + 1
+
+
+def test_article_after_its_headline_beats_longer_comments() -> None:
+    # One reader's long comment of several paragraphs outweighs a short article.
+    comments = ["Related: Transport", "Tags: council, buses", "Share", "Tweet", "Email", "Print",
+                "48 comments", "Top Rated Comments", "(View all)", "reader0",
+                "2 days ago at 07:52 am", *LONG_COMMENTS, "Rating: 40 Votes"]
+    blocks, headline = page_with_headline(ARTICLE, comments)
+    # Without the headline the longer prose of the comments wins: the cue is what saves it.
+    assert kept(blocks, classify(blocks, english())) != ARTICLE
+    verdicts = classify(blocks, english(), headline)
+    assert kept(blocks, verdicts) == ARTICLE
+    assert all(v is not None for v in verdicts[-len(LONG_COMMENTS):])
+
+
+def test_a_short_article_after_a_long_teaser_stretch_is_found() -> None:
+    # Teasers glued to their summaries read as prose; with only short menus between them and
+    # the article, one positive stretch holds both, and the stretch peaks on the teasers.
+    teasers = [f"{t}. {ARTICLE[i]}" for i, t in enumerate(RELATED[1:])]
+    lines = [HEADLINE, *teasers, "Video", "Autos", "More", HEADLINE,
+             "November 19, 2019 at 9:45 am", ARTICLE[0], ARTICLE[4], "Comments"]
+    blocks = [Block(t, 1) for t in lines]
+    verdicts = classify(blocks, english(), lines.index(HEADLINE, 1))
+    assert kept(blocks, verdicts) == [ARTICLE[0], ARTICLE[4]]
+
+
+def test_a_standfirst_alone_is_not_the_article() -> None:
+    # A one-line standfirst under the headline, then the byline and share buttons, then the
+    # article: the region is the article (the standfirst, a region of one line, does not win).
+    standfirst = ("There are more buses, trams and trains to choose from than ever before, and "
+                  "this is how the council, which voted on it late on Tuesday night, means to "
+                  "pay for all of them in the next five years.")
+    lines = [HEADLINE, *NAV, HEADLINE, standfirst, "By Jane Smith", "Share", "Tweet", "Email",
+             "November 19, 2019 at 9:45 am", *ARTICLE[:3], *RELATED]
+    blocks = [Block(t, 1) for t in lines]
+    verdicts = classify(blocks, english(), len(NAV) + 1)
+    assert kept(blocks, verdicts)[-3:] == ARTICLE[:3]
+
+
+def test_a_headline_with_no_article_after_it_changes_nothing() -> None:
+    # A headline repeated at the very end (a "back to top" link) has nothing after it.
+    blocks = [Block(t, 0) for t in NAV] + [Block(t, 1) for t in [*ARTICLE, HEADLINE]]
+    assert classify(blocks, english(), len(blocks) - 1) == classify(blocks, english())
+
+
+def test_candidates_after_a_stretch_peak_are_regions_of_their_own() -> None:
+    assert _candidates([100.0, -20.0, -20.0, 30.0, 10.0]) == [(0, 1, 100.0), (3, 5, 40.0)]
+    assert _candidates([5.0, -10.0, 7.0]) == [(0, 1, 5.0), (2, 3, 7.0)]
+    assert _candidates([-1.0, -2.0]) == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(_BLOCKS, _STOPLIST, st.integers(0, 60))
+def test_any_headline_gives_one_verdict_per_block(
+    blocks: list[Block], stoplist: frozenset[str] | None, headline: int
+) -> None:
+    verdicts = classify(blocks, stoplist, headline if headline < len(blocks) else None)
+    assert len(verdicts) == len(blocks)
+    assert all(v is None or v in REASONS for v in verdicts)

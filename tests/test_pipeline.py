@@ -97,3 +97,30 @@ def test_run_counts_every_input():
     assert summary.rejected == {"binary": 1, "duplicate": 1}
     assert summary.failed == 0
     assert set(summary.seconds_by_step) >= {"decode", "parse", "language", "structure"}
+
+
+def test_text_mode_finds_the_article_under_its_repeated_headline():
+    # The page title, a menu, the headline again: the article follows it, and one reader's long
+    # comment further down, longer than the article, does not take its place.
+    title = "Council approves a bigger budget for public transport"
+    article = [
+        "The city council voted on Tuesday to approve a new budget that increases spending on "
+        "public transport by a third, after a debate that lasted well into the night.",
+        "Supporters of the plan said that the money would pay for more buses on the routes that "
+        "are most crowded, and for a study of a new tram line to the airport.",
+        "Opponents argued that the council had not explained where the money would come from, "
+        "and that taxes would have to rise in the next two years to cover the cost.",
+    ]
+    comment = [
+        f"I cannot believe they are spending all this money on buses when the roads are full of "
+        f"potholes and nobody has fixed the street lights in my street for {n} months now."
+        for n in range(2, 9)
+    ]
+    lines = [title, "Home", "News", "Sport", "Business", "Opinion", "Culture", title,
+             "By Jane Smith, November 19, 2019 at 9:45 am", *article, "Tags: council, buses",
+             "Share", "Tweet", "Email", "Print", "48 comments", "Top Rated Comments",
+             "(View all)", "reader0", "2 days ago at 07:52 am", *comment, "Rating: 40 Votes"]
+    doc = clean("\n\n".join(lines).encode(), kind="text")
+    assert isinstance(doc, Doc)
+    assert doc.title == title
+    assert doc.text.split("\n\n") == article
