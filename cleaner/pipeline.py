@@ -31,6 +31,7 @@ from cleaner.ruleset import (
     RuleSet,
     apply_html_rules,
     apply_text_rules,
+    document_language,
     prose_weight,
     rule_verdicts,
     trafilatura_options,
@@ -145,9 +146,11 @@ class TextRules:
         if doc.kind != "html":
             return doc
         files = [self.rules.by_name(n) for n in doc.sites]
-        kept, removed = apply_text_rules(files, doc.blocks)
+        lang = document_language(doc.blocks, boilerplate.guess_stoplist(doc.blocks),
+                                 doc.raw.meta.get("lang"))
+        kept, removed = apply_text_rules(files, doc.blocks, lang)
         suspended = tuple(f"suspended: {r.rule} {r.reason.removeprefix('suspended: ')}"
-                          for r in removed if r.reason.startswith("suspended:"))
+                          for r in removed if r.reason.startswith("suspended: would"))
         return replace(doc, blocks=kept, removals=doc.removals + removed,
                        warnings=(*doc.warnings, *suspended))
 

@@ -22,7 +22,7 @@ from lxml import etree
 
 from cleaner import textstats
 from cleaner.config import ConfigError
-from cleaner.model import Block, Removal
+from cleaner.model import Block, RawDoc, Removal, Source
 
 DEFAULT_NAME = "_default"
 _NAME_RE = re2.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -210,6 +210,115 @@ class _Table:
         return list(value)
 
 
+# --- the document's language, for rules with ``lang`` -----------------------------------------
+
+# ISO 639-1 (with "sh", Serbo-Croatian, which jusText has a stoplist for).
+_ISO_639_1_CODES = """
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da
+de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz
+ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln
+lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi
+pl ps pt qu rm rn ro ru rw sa sc sd se sg sh si sk sl sm sn so sq sr ss st su sv sw ta te tg th
+ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu"""
+ISO_639_1 = frozenset(_ISO_639_1_CODES.split())
+
+# jusText's stoplists by language code; lists of languages without an ISO 639-1 code are left
+# out (a document they fit has no known language, and no ``lang`` rule applies to it).
+_STOPLIST_LANGS = {
+    "Afrikaans": "af", "Albanian": "sq", "Arabic": "ar", "Aragonese": "an", "Armenian": "hy",
+    "Azerbaijani": "az", "Basque": "eu", "Belarusian": "be", "Belarusian_Taraskievica": "be",
+    "Bengali": "bn", "Bosnian": "bs", "Breton": "br", "Bulgarian": "bg", "Catalan": "ca",
+    "Chuvash": "cv", "Croatian": "hr", "Czech": "cs", "Danish": "da", "Dutch": "nl",
+    "English": "en", "Esperanto": "eo", "Estonian": "et", "Finnish": "fi", "French": "fr",
+    "Galician": "gl", "Georgian": "ka", "German": "de", "Greek": "el", "Gujarati": "gu",
+    "Haitian": "ht", "Hebrew": "he", "Hindi": "hi", "Hungarian": "hu", "Icelandic": "is",
+    "Ido": "io", "Igbo": "ig", "Indonesian": "id", "Irish": "ga", "Italian": "it",
+    "Javanese": "jv", "Kannada": "kn", "Kazakh": "kk", "Korean": "ko", "Kurdish": "ku",
+    "Kyrgyz": "ky", "Latin": "la", "Latvian": "lv", "Lithuanian": "lt", "Luxembourgish": "lb",
+    "Macedonian": "mk", "Malay": "ms", "Malayalam": "ml", "Maltese": "mt", "Marathi": "mr",
+    "Nepali": "ne", "Norwegian_Bokmal": "nb", "Norwegian_Nynorsk": "nn", "Occitan": "oc",
+    "Persian": "fa", "Polish": "pl", "Portuguese": "pt", "Quechua": "qu", "Romanian": "ro",
+    "Russian": "ru", "Serbian": "sr", "Serbo_Croatian": "sh", "Slovak": "sk", "Slovenian": "sl",
+    "Spanish": "es", "Sundanese": "su", "Swahili": "sw", "Swedish": "sv", "Tagalog": "tl",
+    "Tamil": "ta", "Telugu": "te", "Turkish": "tr", "Turkmen": "tk", "Ukrainian": "uk",
+    "Urdu": "ur", "Uzbek": "uz", "Vietnamese": "vi", "Volapuk": "vo", "Walloon": "wa",
+    "Welsh": "cy", "West_Frisian": "fy", "Western_Panjabi": "pa", "Yoruba": "yo",
+}
+# Scripts written without spaces, which no stoplist covers: (code, letters of the script).
+_UNSPACED_SCRIPTS = (
+    ("ko", re2.compile(r"[\x{AC00}-\x{D7AF}\x{1100}-\x{11FF}\x{3130}-\x{318F}]")),
+    ("th", re2.compile(r"[\x{0E00}-\x{0E7F}]")),
+    ("lo", re2.compile(r"[\x{0E80}-\x{0EFF}]")),
+    ("my", re2.compile(r"[\x{1000}-\x{109F}]")),
+    ("km", re2.compile(r"[\x{1780}-\x{17FF}]")),
+    ("bo", re2.compile(r"[\x{0F00}-\x{0FFF}]")),
+)
+_KANA = re2.compile(r"[\x{3040}-\x{30FF}\x{31F0}-\x{31FF}\x{FF66}-\x{FF9F}]")
+_HAN = re2.compile(r"[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]")
+_LETTER = re.compile(r"[^\W\d_]")
+_SCRIPT_SAMPLE = 2000  # characters of the first lines
+# A script makes a document's language when it holds this share of the sample's letters.
+_SCRIPT_SHARE = 0.3
+
+
+@functools.lru_cache(maxsize=1)
+def _stoplist_codes() -> dict[frozenset[str], str]:
+    import justext
+
+    return {frozenset(justext.get_stoplist(name)): code for name, code in _STOPLIST_LANGS.items()}
+
+
+def declared_language(value: str | None) -> str | None:
+    """The ISO 639-1 code of a declared language (``de``, ``de-AT``, ``pt_BR``), if valid."""
+    if not value:
+        return None
+    code = value.strip().lower().replace("_", "-").split("-", 1)[0]
+    return code if code in ISO_639_1 else None
+
+
+def document_language(blocks: Sequence[Block], stoplist: frozenset[str] | None,
+                      declared: str | None = None) -> str | None:
+    """The document's language for rules with ``lang``, from what is known before they run.
+
+    Args:
+        blocks: the document's lines.
+        stoplist: the jusText stoplist that best fits its words
+            (:func:`cleaner.boilerplate.guess_stoplist`), or None when none fits.
+        declared: a language the input declares (a JSONL record's ``lang``, a rule test's
+            ``lang``), which wins when it is a valid code.
+
+    Returns:
+        An ISO 639-1 code: the declared one, else the stoplist's language, else the script of
+        a text written without spaces (kana: ja, Chinese characters alone: zh, Hangul, Thai,
+        Lao, Burmese, Khmer, Tibetan); None when unknown (then no ``lang`` rule applies).
+    """
+    code = declared_language(declared)
+    if code:
+        return code
+    if stoplist is not None:
+        return _stoplist_codes().get(stoplist)
+    return _script_language(blocks)
+
+
+def _script_language(blocks: Sequence[Block]) -> str | None:
+    """The language of a script without spaces that makes up much of the first lines."""
+    sample = ""
+    for b in blocks:
+        sample += b.text
+        if len(sample) >= _SCRIPT_SAMPLE:
+            break
+    letters = len(_LETTER.findall(sample[:_SCRIPT_SAMPLE]))
+    if not letters:
+        return None
+    sample = sample[:_SCRIPT_SAMPLE]
+    counts = {code: len(rx.findall(sample)) for code, rx in _UNSPACED_SCRIPTS}
+    kana, han = len(_KANA.findall(sample)), len(_HAN.findall(sample))
+    # Japanese writes its particles in kana; Chinese has none.
+    counts["ja" if kana >= 0.1 * (kana + han) else "zh"] = kana + han
+    code, n = max(counts.items(), key=lambda kv: kv[1])
+    return code if n >= _SCRIPT_SHARE * letters else None
+
+
 # --- text directives ----------------------------------------------------------------------------
 
 
@@ -223,6 +332,12 @@ class TextRule:
     rule: str
     reason: str
     force: bool = False  # a site's rule that may remove the bulk of the prose
+    # ISO 639-1 codes: the rule applies only to documents in one of these languages (empty: all).
+    langs: frozenset[str] = frozenset()
+
+    def applies_to(self, lang: str | None) -> bool:
+        """Whether the rule applies to a document in ``lang`` (None: not known)."""
+        return not self.langs or lang in self.langs
 
     def apply(self, blocks: Sequence[Block]) -> list[int]:
         """Indices of the blocks this rule removes."""
@@ -414,11 +529,13 @@ _OPTIONAL_PATTERNS = {"confirm"}
 
 
 def _build_text_rule(cls: type[TextRule], data: Any, label: str, key: str) -> TextRule:
-    t = _Table(data, label, key, cls.keys)
+    t = _Table(data, label, key, cls.keys | {"lang"})
     name = t.get("name", str, required=True)
     if not _NAME_RE.search(name):
         raise RuleError(f"{_where(label, key + '.name')}: {name!r} must match [a-z0-9_]+")
     kwargs: dict[str, Any] = {}
+    if "lang" in t.data:
+        kwargs["langs"] = _build_langs(t, name)
     for fname in cls.keys & _PATTERN_FIELDS:
         if fname in _OPTIONAL_PATTERNS and fname not in t.data:
             continue
@@ -433,6 +550,20 @@ def _build_text_rule(cls: type[TextRule], data: Any, label: str, key: str) -> Te
             kwargs[fname] = value
     reason = t.get("reason", str, default=name.replace("_", " "))
     return cls(rule=f"{label}:{cls.directive}.{name}", reason=reason, **kwargs)
+
+
+def _build_langs(t: _Table, name: str) -> frozenset[str]:
+    """A rule's ``lang``: a non-empty list of ISO 639-1 codes, or RuleError naming the rule."""
+    where = f"{_where(t.label, t.where('lang'))} (rule {name!r})"
+    value = t.data["lang"]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise RuleError(f"{where}: expected a non-empty list of ISO 639-1 language codes, "
+                        'such as ["de", "nl"]')
+    bad = [v for v in value if v not in ISO_639_1]
+    if bad:
+        raise RuleError(f"{where}: {bad[0]!r} is not an ISO 639-1 language code (two lower-case "
+                        'letters, such as "de" or "nl")')
+    return frozenset(value)
 
 
 # --- HTML directives ----------------------------------------------------------------------------
@@ -481,9 +612,17 @@ class RuleTest:
     url: str | None
     must_contain: tuple[str, ...]
     must_not_contain: tuple[str, ...]
+    lang: str | None = None  # the document's language, as an input may declare it
+
+    def raw_doc(self, label: str) -> RawDoc:
+        """The test's input as a raw capture of the file ``label``, with its declared language."""
+        return RawDoc(data=self.input.encode("utf-8"), source=Source(f"{label}#{self.name}"),
+                      kind="html" if self.kind == "html" else "text", url=self.url,
+                      url_from="test", meta={"lang": self.lang} if self.lang else {})
 
 
-_TEST_KEYS = frozenset({"name", "input", "kind", "url", "must_contain", "must_not_contain"})
+_TEST_KEYS = frozenset({"name", "input", "kind", "url", "must_contain", "must_not_contain",
+                        "lang"})
 
 
 def _build_test(data: Any, label: str, key: str) -> RuleTest:
@@ -496,10 +635,19 @@ def _build_test(data: Any, label: str, key: str) -> RuleTest:
         kind=kind, url=t.get("url", str),
         must_contain=tuple(t.str_list("must_contain")),
         must_not_contain=tuple(t.str_list("must_not_contain")),
+        lang=_test_lang(t),
     )
     if not test.must_contain and not test.must_not_contain:
         raise RuleError(f"{_where(label, key)}: a test needs must_contain or must_not_contain")
     return test
+
+
+def _test_lang(t: _Table) -> str | None:
+    lang = t.get("lang", str)
+    if lang is not None and lang not in ISO_639_1:
+        raise RuleError(f"{_where(t.label, t.where('lang'))}: {lang!r} is not an ISO 639-1 "
+                        'language code (two lower-case letters, such as "de")')
+    return cast(str | None, lang)
 
 
 def host_of(url: str | None) -> str | None:
@@ -724,11 +872,16 @@ class Verdicts:
         suspended: one explain record per rule the prose guard suspended for this document:
             the first line it would have removed, with ``suspended: would remove N% of the
             prose`` as its reason (the line is not removed).
+        other_language: one explain record per rule with ``lang`` that would have removed or
+            trimmed a line of a document in another (or an unknown) language: that line, with
+            ``suspended: a rule for de, nl; the document is in fr`` as its reason. Not a
+            warning: a rule for another language is no problem of the document.
     """
 
     removed: dict[int, TextRule]
     trimmed: dict[int, tuple[str, TrimTail]]
     suspended: tuple[Removal, ...]
+    other_language: tuple[Removal, ...] = ()
 
     def warnings(self) -> tuple[str, ...]:
         """One ``suspended: ...`` warning per suspended rule, for the run summary."""
@@ -736,8 +889,12 @@ class Verdicts:
                      for r in self.suspended)
 
 
-def rule_verdicts(files: Sequence[RuleFile], blocks: Sequence[Block]) -> Verdicts:
+def rule_verdicts(files: Sequence[RuleFile], blocks: Sequence[Block],
+                  lang: str | None = None) -> Verdicts:
     """What the text directives of ``files`` do to ``blocks``, under the prose guard.
+
+    A rule with ``lang`` applies only when the document's language ``lang`` (see
+    :func:`document_language`; None: unknown) is one of its languages.
 
     Truncations go first (what they cut needs no other rule); within a kind of directive the
     most specific file (the last) gets the credit, as it says more about the line than a default.
@@ -754,7 +911,7 @@ def rule_verdicts(files: Sequence[RuleFile], blocks: Sequence[Block]) -> Verdict
     for cls in TEXT_RULE_TYPES:
         for f in reversed(files):
             for rule in f.text:
-                if type(rule) is not cls:
+                if type(rule) is not cls or not rule.applies_to(lang):
                     continue
                 hits = line_hits.get(id(rule)) if line_hits is not None else None
                 found = [i for i in (rule.apply(blocks) if hits is None else hits)
@@ -766,7 +923,29 @@ def rule_verdicts(files: Sequence[RuleFile], blocks: Sequence[Block]) -> Verdict
                     continue
                 for i in found:
                     removed[i] = rule
-    return Verdicts(removed, _trims(files, blocks, removed), tuple(suspended))
+    return Verdicts(removed, _trims(files, blocks, removed, lang), tuple(suspended),
+                    _other_language(files, blocks, lang, line_hits))
+
+
+def _other_language(files: Sequence[RuleFile], blocks: Sequence[Block], lang: str | None,
+                    line_hits: Mapping[int, list[int]] | None) -> tuple[Removal, ...]:
+    """An explain record for each rule left out for the document's language that would have
+    acted on a line: the first such line (``drop_line`` hits come from the set search)."""
+    out: list[Removal] = []
+    for f in files:
+        for rule in f.text:
+            if rule.applies_to(lang):
+                continue
+            hits = line_hits.get(id(rule)) if line_hits is not None else None
+            if hits is None:
+                hits = [i for i, b in enumerate(blocks) if rule.trim(b.text) is not None] \
+                    if isinstance(rule, TrimTail) else rule.apply(blocks)
+            if hits:
+                why = f"the document is in {lang}" if lang else "the document's language is " \
+                    "not known"
+                out.append(Removal(blocks[hits[0]].text, rule.rule,
+                                   f"suspended: a rule for {', '.join(sorted(rule.langs))}; {why}"))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=64)
@@ -815,10 +994,11 @@ def _guarded_share(rule: TextRule, found: Sequence[int], weights: Sequence[float
     return share if share > MAX_PROSE_SHARE else None
 
 
-def _trims(files: Sequence[RuleFile], blocks: Sequence[Block],
-           removed: Mapping[int, TextRule]) -> dict[int, tuple[str, TrimTail]]:
+def _trims(files: Sequence[RuleFile], blocks: Sequence[Block], removed: Mapping[int, TextRule],
+           lang: str | None = None) -> dict[int, tuple[str, TrimTail]]:
     """Lines kept without the tail a ``trim_tail`` rule cuts (the most specific file first)."""
-    rules = [r for f in reversed(files) for r in f.text if isinstance(r, TrimTail)]
+    rules = [r for f in reversed(files) for r in f.text
+             if isinstance(r, TrimTail) and r.applies_to(lang)]
     out: dict[int, tuple[str, TrimTail]] = {}
     for rule in rules:
         for i, b in enumerate(blocks):
@@ -827,9 +1007,10 @@ def _trims(files: Sequence[RuleFile], blocks: Sequence[Block],
     return out
 
 
-def text_rule_verdicts(files: Sequence[RuleFile], blocks: Sequence[Block]) -> dict[int, TextRule]:
+def text_rule_verdicts(files: Sequence[RuleFile], blocks: Sequence[Block],
+                       lang: str | None = None) -> dict[int, TextRule]:
     """Which blocks the text directives of ``files`` remove (see :func:`rule_verdicts`)."""
-    return rule_verdicts(files, blocks).removed
+    return rule_verdicts(files, blocks, lang).removed
 
 
 def trimmed_removal(block: Block, left: str, rule: TrimTail) -> tuple[Block, Removal]:
@@ -839,11 +1020,12 @@ def trimmed_removal(block: Block, left: str, rule: TrimTail) -> tuple[Block, Rem
 
 
 def apply_text_rules(
-    files: Sequence[RuleFile], blocks: Sequence[Block]
+    files: Sequence[RuleFile], blocks: Sequence[Block], lang: str | None = None
 ) -> tuple[tuple[Block, ...], tuple[Removal, ...]]:
-    """Apply every text directive of ``files``: the blocks kept, and the removals (suspended
-    rules included, as records whose reason starts with ``suspended:``)."""
-    v = rule_verdicts(files, blocks)
+    """Apply every text directive of ``files`` to a document in ``lang``: the blocks kept, and
+    the removals (suspended rules and rules for other languages included, as records whose
+    reason starts with ``suspended:``)."""
+    v = rule_verdicts(files, blocks, lang)
     kept: list[Block] = []
     removals: list[Removal] = []
     for i, b in enumerate(blocks):
@@ -855,7 +1037,7 @@ def apply_text_rules(
             removals.append(removal)
         else:
             kept.append(b)
-    return tuple(kept), (*removals, *v.suspended)
+    return tuple(kept), (*removals, *v.suspended, *v.other_language)
 
 
 def element_text(el: Any) -> str:

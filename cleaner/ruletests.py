@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cleaner.model import Doc, RawDoc, Source
+from cleaner.model import Doc
 from cleaner.pipeline import build_steps, clean_one
 from cleaner.ruleset import RuleFile, RuleSet, RuleTest
 
@@ -25,8 +25,7 @@ class RuleTestResult:
 
 def run_rule_test(rules: RuleSet, file: RuleFile, test: RuleTest) -> RuleTestResult:
     """Clean the test's input with the whole rule set and check what it must and must not keep."""
-    raw = RawDoc(data=test.input.encode("utf-8"), source=Source(f"{file.label}#{test.name}"),
-                 kind="html" if test.kind == "html" else "text", url=test.url, url_from="test")
+    raw = test.raw_doc(file.label)
     result = clean_one(raw, build_steps(rules, None))
     if not isinstance(result, Doc):
         return RuleTestResult(file, test, (f"rejected: {result.reason.value}: {result.detail}",))

@@ -19,7 +19,7 @@ from typing import Any, cast
 from lxml import etree
 
 from cleaner.extract import parse_html
-from cleaner.model import Block, Doc, RawDoc, Source
+from cleaner.model import Block, Doc
 from cleaner.pipeline import ExtractHtml, Parse, SelectRules, to_doc
 from cleaner.ruleset import (
     DropBetween,
@@ -104,8 +104,7 @@ class _Probe:
 
 
 def _probe(rules: RuleSet, file: RuleFile, test: RuleTest) -> _Probe:
-    raw = RawDoc(data=test.input.encode("utf-8"), source=Source(f"{file.label}#{test.name}"),
-                 kind="html" if test.kind == "html" else "text", url=test.url, url_from="test")
+    raw = test.raw_doc(file.label)
     result = to_doc(raw)
     tree = None
     for step in (Parse(), SelectRules(rules), ExtractHtml(rules)):

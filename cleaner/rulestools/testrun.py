@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cleaner.model import RawDoc, Source
 from cleaner.pipeline import build_steps, clean_one
 from cleaner.ruleset import RuleFile, RuleSet, RuleTest
 from cleaner.rulestools.context import RulesContext, problem_line
@@ -45,14 +44,17 @@ def run_file_tests(ctx: RulesContext) -> Iterator[FileOutcome]:
         yield FileOutcome(label, tuple(run_rule_test(ctx.rules, file, t) for t in file.tests))
 
 
-def _who_removed(rules: RuleSet, file: RuleFile, test: RuleTest, needle: str) -> str:
-    """Which rule or step removed a string a test must keep, for the failure message."""
-    raw = RawDoc(data=test.input.encode("utf-8"), source=Source(f"{file.label}#{test.name}"),
-                 kind="html" if test.kind == "html" else "text", url=test.url, url_from="test")
+def _who_removed(rules: RuleSet, file: RuleFile, test: RuleTest, needle: str,
+                 removed: bool = True) -> str:
+    """Which rule or step removed a string a test must keep, for the failure message; with
+    ``removed=False``, which rule was suspended (the prose guard, another language) on a
+    string the test must lose."""
+    raw = test.raw_doc(file.label)
     result = clean_one(raw, build_steps(rules, None))
     for r in result.removals:
-        if r.removed and needle in r.text:
-            return f" (removed by {r.rule}: {r.reason})"
+        if r.removed == removed and needle in r.text:
+            return f" (removed by {r.rule}: {r.reason})" if removed else \
+                f" ({r.rule} {r.reason})"
     return ""
 
 
@@ -72,7 +74,9 @@ def describe(ctx: RulesContext, outcome: FileOutcome) -> list[str]:
                 who = _who_removed(ctx.rules, r.file, r.test, lost[p])
                 problems.append(f"{p} (must_contain){who}")
             elif p.startswith("kept "):
-                problems.append(f"leaked {p[len('kept '):]} (must_not_contain)")
+                why = next((_who_removed(ctx.rules, r.file, r.test, s, removed=False)
+                            for s in r.test.must_not_contain if p == f"kept {s!r}"), "")
+                problems.append(f"leaked {p[len('kept '):]} (must_not_contain){why}")
             else:
                 problems.append(p)
         lines.append(f"{outcome.label}:{source.test_line(r.test.name)}: test {r.test.name!r} "

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cleaner.boilerplate import guess_stoplist
 from cleaner.config import InputConfig
 from cleaner.inputs import iter_inputs
 from cleaner.model import Doc, Reject, Skipped
-from cleaner.pipeline import Parse, to_doc
-from cleaner.ruleset import RuleSet
+from cleaner.pipeline import ExtractHtml, Parse, SelectRules, to_doc
+from cleaner.ruleset import RuleSet, document_language
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,17 @@ def _near_misses(rules: RuleSet, picked: set[str], text: str) -> Iterator[str]:
                    f"needs ({', '.join(repr(x) for x in found)})")
 
 
+def _language(rules: RuleSet, doc: Doc) -> str:
+    """The document's language as rules with ``lang`` see it (HTML: of the extracted text)."""
+    blocks = doc.blocks
+    if doc.kind == "html":
+        selected = SelectRules(rules).apply(doc)
+        extracted = ExtractHtml(rules).apply(selected) if isinstance(selected, Doc) else selected
+        blocks = extracted.blocks if isinstance(extracted, Doc) else ()
+    lang = document_language(blocks, guess_stoplist(blocks), doc.raw.meta.get("lang"))
+    return f"language {lang}" if lang else "language not known (no rule with lang applies)"
+
+
 def which(inputs: InputConfig, rules: RuleSet) -> Iterator[Which]:
     """For every document of the inputs: its URL, the files that apply and why."""
     for item in iter_inputs(inputs):
@@ -45,7 +57,7 @@ def which(inputs: InputConfig, rules: RuleSet) -> Iterator[Which]:
             continue
         selection = rules.select(doc.url, doc.source_text)
         url = f"url {doc.url} (from {doc.url_from})" if doc.url else "no url"
-        lines = [f"{doc.raw.source}: {doc.kind}, {url}"]
+        lines = [f"{doc.raw.source}: {doc.kind}, {url}, {_language(rules, doc)}"]
         lines += [f"  {f.label}: {why}"
                   for f, why in zip(selection.files, selection.reasons, strict=True)]
         lines += _near_misses(rules, {f.label for f in selection.files}, doc.source_text)
