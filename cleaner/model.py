@@ -194,6 +194,7 @@ class Doc:
         removals: everything removed so far.
         warnings: problems that did not cost the document (a refused URL, failed metadata
             extraction), each ``"<kind>: <detail>"``; counted in the summary by kind.
+        extracted: an HTML document as extraction left it, for HTML mode's fallback.
     """
 
     raw: RawDoc
@@ -211,6 +212,7 @@ class Doc:
     tree: Any = None
     removals: tuple[Removal, ...] = ()
     warnings: tuple[str, ...] = ()
+    extracted: Doc | None = None
 
     @property
     def text(self) -> str:

@@ -38,6 +38,7 @@ from cleaner.ruleset import (
     trimmed_removal,
 )
 from cleaner.safetext import printable
+from cleaner.textstats import word_count
 from cleaner.urls import UrlRefused, check_url
 
 
@@ -128,11 +129,12 @@ class ExtractHtml:
         found = extract_html(doc.tree, body, doc.url, trafilatura_options(files))
         blocks, repeated = drop_leading_title(found.blocks, found.title)
         too_deep = depth_limit_hit(doc.tree)
-        return replace(doc, tree=None, blocks=blocks, title=found.title, author=found.author,
+        done = replace(doc, tree=None, blocks=blocks, title=found.title, author=found.author,
                        published=found.published,
                        removals=doc.removals + removed + repeated + found.removals,
                        warnings=(*doc.warnings, *((too_deep,) if too_deep else ()),
                                  *found.warnings))
+        return replace(done, extracted=done)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +230,48 @@ def _fallback(lines: Sequence[Block], keep: Sequence[bool],
                                                                    why)
 
 
+# ... and less than this share of its words: an article that is a list or a table of short lines
+# (a schedule, results) has little prose, and losing its one sentence (a comment notice, a tag
+# line) to a rule leaves the article, not an empty page.
+FALLBACK_WORD_SHARE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class KeepExtraction:
+    """HTML mode's fallback: when the text rules and the language step would keep (almost) none
+    of the prose trafilatura extracted (and less than half of its words), the document keeps
+    trafilatura's extraction.
+
+    What they removed is undone: each removal stays in the explain record as ``suspended:``
+    (neither counted nor credited), beside one ``fallback:extraction`` record and a warning.
+    A page whose extraction has no prose at all (a stub, a menu) is left to :class:`Finish`.
+    """
+
+    name: ClassVar[str] = "fallback"
+
+    def apply(self, doc: Doc) -> Doc | Reject:
+        base = doc.extracted
+        if doc.kind != "html" or base is None:
+            return doc
+        total = sum(prose_weight(b.text) for b in base.blocks)
+        kept = sum(prose_weight(b.text) for b in doc.blocks)
+        words = sum(word_count(b.text) for b in base.blocks)
+        if total <= 0 or kept >= FALLBACK_PROSE_SHARE * total \
+                or sum(word_count(b.text) for b in doc.blocks) >= FALLBACK_WORD_SHARE * words:
+            return replace(doc, extracted=None)
+        undone = doc.removals[len(base.removals):]
+        by_rule = Counter(r.rule for r in undone if r.removed).most_common(3)
+        why = (f"fallback: the text rules and the language step would keep {kept / total:.0%} "
+               f"of the prose ({', '.join(f'{n} by {rule}' for rule, n in by_rule)}); kept "
+               f"the {len(base.blocks)} blocks extraction found")
+        suspended = tuple(replace(r, reason=f"suspended: {r.reason} (undone by the fallback)")
+                          if r.removed else r for r in undone)
+        return replace(doc, blocks=base.blocks, extracted=None,
+                       removals=(*base.removals, *suspended,
+                                 Removal("", "fallback:extraction", why)),
+                       warnings=(*doc.warnings, why))
+
+
 @dataclass(frozen=True, slots=True)
 class Finish:
     """Reject empty documents; fill metadata a manifest gave."""
@@ -284,7 +328,8 @@ def build_steps(rules: RuleSet, lang: str | None,
         timeout: seconds one document may take (0: no limit).
     """
     return (Budget(seconds=timeout), Parse(), SelectRules(rules), ExtractHtml(rules),
-            TextRules(rules), TextScrape(rules), LanguageFilter(expected=lang), Finish())
+            TextRules(rules), TextScrape(rules), LanguageFilter(expected=lang),
+            KeepExtraction(), Finish())
 
 
 # --- running ------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import pytest
 from lxml import html as lxml_html
 
 from cleaner.model import Doc, RawDoc, Source
-from cleaner.pipeline import build_steps, clean_one
+from cleaner.pipeline import Summary, build_steps, clean_one, run
 from cleaner.ruleset import RuleSet, load_rules
 
 SCRIPTS = Path(__file__).parent / "fixtures" / "scripts"
@@ -92,3 +92,87 @@ def test_html_mode_finds_the_title(lang: str) -> None:
     lines = (SCRIPTS / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
     title = next(norm(line[2:]) for line in lines if line.startswith("~ "))
     assert clean(lang).title == title
+
+
+# --- HTML mode never empties an article -----------------------------------------------------------
+
+# Site rules gone wrong, as a user's --rules directory may hold them: each would take every
+# paragraph of the article that trafilatura extracted.
+BROKEN_SITE_RULES = {
+    # Meant for a one-sentence stub under the photos; a drop_line is not under the prose guard.
+    "drop_line": "[[drop_line]]\nname = \"photo_stub\"\npattern = '\\S\\.$'\n",
+    # Meant for the author box; the site said force = true, and the layout changed.
+    "forced_truncation": "[[truncate_at]]\nname = \"author_box\"\npattern = '(?i)^die '\n"
+                         "min_prose_before = 0\nforce = true\n",
+}
+
+
+def with_site_rules(tmp_path: Path, directives: str) -> RuleSet:
+    (tmp_path / "news.example.toml").write_text(
+        f'description = "A site rule gone wrong."\n\n[match]\nhosts = ["news.example"]\n\n'
+        f"{directives}\n[[test]]\nname = \"stub\"\ninput = \"A stub.\"\n"
+        'must_not_contain = ["A stub."]\n', encoding="utf-8")
+    return load_rules([tmp_path])
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN_SITE_RULES))
+def test_rules_that_would_empty_the_article_fall_back_to_the_extraction(tmp_path, broken) -> None:
+    rules_ = with_site_rules(tmp_path, BROKEN_SITE_RULES[broken])
+    raw = RawDoc(page("de").encode("utf-8"), Source("de.html"), kind="html")
+    summary = Summary()
+    [out] = list(run([raw], build_steps(rules_, None), summary))
+    assert isinstance(out, Doc), out
+    text = norm(" ".join(b.text for b in out.blocks))
+    assert [line for line in article("de") if line not in text] == []
+    [fallback] = [r for r in out.removals if r.rule.startswith("fallback:")]
+    assert fallback.rule == "fallback:extraction"
+    assert not fallback.removed
+    assert "news.example.toml" in fallback.reason
+    assert [w for w in out.warnings if w.startswith("fallback:")] == [fallback.reason]
+    assert summary.warnings["fallback"] == 1
+    # What the fallback undid is not counted as removed.
+    assert not any("news.example.toml" in rule for rule in summary.removed_by_rule)
+
+
+def test_a_site_rule_that_takes_part_of_the_article_is_no_fallback(tmp_path) -> None:
+    # The last paragraph only: most of the prose is kept, the rule stands.
+    rules_ = with_site_rules(tmp_path, "[[drop_line]]\nname = \"closing_line\"\n"
+                                       "pattern = '(?i)^die kosten'\n")
+    raw = RawDoc(page("de").encode("utf-8"), Source("de.html"), kind="html")
+    out = clean_one(raw, build_steps(rules_, None))
+    assert isinstance(out, Doc), out
+    assert not any(r.rule.startswith("fallback:") for r in out.removals)
+    assert any(r.rule.endswith("closing_line") for r in out.removals)
+
+
+# A page whose article is a list of short lines; its only sentence is a comment policy.
+SCHEDULE = """<!DOCTYPE html><html lang="es"><head><meta charset="utf-8">
+<title>Calendario de la Liga Regional 2024</title></head><body>
+<nav><a href="/">Portada</a> <a href="/futbol">Fútbol</a> <a href="/baloncesto">Baloncesto</a></nav>
+<article><h1>Calendario de la Liga Regional 2024</h1>
+<p>lunes, 8 de enero de 2024</p>
+<p>Jornada 1: 3 de febrero – Estadio Municipal</p>
+<p>Jornada 2: 10 de febrero – Campo de La Vega</p>
+<p>Jornada 3: 17 de febrero – Polideportivo Norte</p>
+<p>Jornada 4: 24 de febrero – Estadio Municipal</p>
+<p>Jornada 5: 2 de marzo – Campo del Río</p>
+<p>Jornada 6: 9 de marzo – Ciudad Deportiva</p>
+<p>Jornada 7: 16 de marzo – Campo de La Vega</p>
+<p>Jornada 8: 23 de marzo – Polideportivo Norte</p>
+<p>Jornada 9: 6 de abril – Estadio Municipal</p>
+<p>Jornada 10: 13 de abril – Campo del Río</p>
+<p>* Fechas sujetas a cambios de la federación</p>
+<p>Los comentarios ofensivos o que falten al respeto a otros lectores no serán publicados
+por el moderador.</p>
+</article>
+<footer>© 2024 Deportes del Valle</footer></body></html>
+"""
+
+
+def test_a_list_article_that_loses_its_only_sentence_is_no_fallback() -> None:
+    raw = RawDoc(SCHEDULE.encode("utf-8"), Source("schedule.html"), kind="html")
+    out = clean_one(raw, build_steps(rules(), None))
+    assert isinstance(out, Doc), out
+    assert not any(r.rule.startswith("fallback:") for r in out.removals)
+    assert "no serán publicados" not in out.text
+    assert "Jornada 10: 13 de abril – Campo del Río" in out.text
