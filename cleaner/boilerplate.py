@@ -20,7 +20,9 @@ relies only on such page-independent cues, in linear passes:
    lines, datelines and repeats are -1, except in a numbered list the article introduces (the
    line before item 1 ends with a colon; the items and the lines between them are at least
    ``list_textness``): a list article keeps its list, while a numbered "most read" list, which a
-   heading introduces, fares as it would without numbers.
+   heading introduces, fares as it would without numbers. So does a numbered list right under
+   the headline, and a table scraped one cell per line that a colon line introduces (short
+   lines, many of them numbers); a table's or a list's repeated cells are not repeats.
 3. The main region, by maximum-subarray body-text extraction: a prose line scores
    ``textness x words``; any other line costs a penalty (its length for long non-prose lines,
    more for datelines) that grows along a run of consecutive such lines, so a menu or a comment
@@ -78,6 +80,8 @@ _TIME_RE = re.compile(r"\b(?:[0-2]?\d[:.][0-5]\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 _NUMBER_RE = re.compile(r"\d+")
 # The number of a list item: "1.", "1)", "1:", "1a" / "1º" (Portuguese, Spanish ordinals), "1 -".
+# A table cell that is a number: a rank, points, a price, a score, a percentage.
+_CELL_RE = re.compile(r"[-+\u2212]?[$\u20ac\u00a3]?\d[\d.,:/%\s\u2013-]*[%\u00ba\u00aa]?")
 _ITEM_RE = re.compile(r"(\d{1,3})(?:[.):\]\u00aa\u00ba\u00b0]|a\b|\s[-\u2013\u2014])")
 # Densities are measured on a long line's first words only, which bounds the cost per line.
 _HEAD_TOKENS = 60
@@ -110,6 +114,10 @@ class Params:
         headline_alpha: the least share of the best candidate's score that the first region
             after the headline needs to win (a short article under its headline beats longer
             comments; a lone teaser does not).
+        headline_zone: a numbered list whose item 1 comes within this many lines after the
+            headline is the article's (a schedule, a how-to), as one a colon introduces.
+        table_cells: the fewest number cells a table the article introduces has.
+        table_row: the most lines from one number cell of such a table to the next (a row).
     """
 
     stop_mid: float = 0.25
@@ -132,6 +140,9 @@ class Params:
     list_textness: float = 0.5
     list_item_gap: int = 3
     headline_alpha: float = 0.3
+    headline_zone: int = 6
+    table_cells: int = 6
+    table_row: int = 8
 
 
 DEFAULT_PARAMS = Params()
@@ -369,11 +380,12 @@ def _wide_gap_cut(gaps: Sequence[int], prose: Sequence[float], p: Params) -> int
     return len(gaps)
 
 
-def _enumerated(blocks: Sequence[Block], p: Params) -> list[int]:
+def _enumerated(blocks: Sequence[Block], p: Params, start: int | None = None) -> list[int]:
     """Lines of the numbered lists the article introduces.
 
     A list is numbered 1, 2, 3... (at least three items, at most ``list_item_gap`` lines apart),
-    and the line before its first item ends with a colon.
+    and the line before its first item ends with a colon, or its first item comes within
+    ``headline_zone`` lines after the headline (``start`` is the line after it).
     """
     out: list[int] = []
     chain: list[int] = []
@@ -388,11 +400,43 @@ def _enumerated(blocks: Sequence[Block], p: Params) -> list[int]:
         if chain and i - chain[-1] <= p.list_item_gap and n < 0:
             continue
         _close(chain, out)
-        # The article introduces its own lists ("Here are the offers:"); a numbered list of
-        # headlines follows a heading ("Most read"), not a colon.
-        opened = n == 1 and i > 0 and blocks[i - 1].text.endswith((":", "\uff1a"))
+        # The article introduces its own lists ("Here are the offers:"), or opens with one under
+        # its headline; a numbered list of headlines follows a heading ("Most read"), not a colon.
+        opened = n == 1 and i > 0 and (
+            blocks[i - 1].text.endswith((":", "\uff1a"))
+            or (start is not None and 0 <= i - start < p.headline_zone)
+        )
         chain, last = ([i], n) if opened else ([], 0)
     _close(chain, out)
+    return out
+
+
+def _tabular(blocks: Sequence[Block], lines: Sequence[_Line], p: Params) -> list[int]:
+    """Lines of the tables the article introduces, scraped one cell per line.
+
+    A line ending with a colon, then a run of short lines in which at least ``table_cells``
+    cells are numbers, none more than ``list_item_gap`` rows' width apart: the run is a table
+    of results, prices or dates the article presents, up to its last number's row.
+    """
+    out: list[int] = []
+    i = 0
+    while i < len(blocks):
+        if not blocks[i].text.endswith((":", "\uff1a")):
+            i += 1
+            continue
+        numbers: list[int] = []
+        j = i + 1
+        while j < len(blocks) and lines[j].words < p.short_words:
+            if _CELL_RE.fullmatch(blocks[j].text):
+                numbers.append(j)
+            elif j - (numbers[-1] if numbers else i) > p.table_row:
+                break
+            j += 1
+        if len(numbers) >= p.table_cells:
+            out.extend(range(i, numbers[-1] + 1))
+            i = numbers[-1] + 1
+        else:
+            i += 1
     return out
 
 
@@ -409,19 +453,22 @@ def _close(chain: list[int], out: list[int]) -> None:
 
 def _single_pass(
     blocks: Sequence[Block], lines: Sequence[_Line], p: Params, start: int | None = None
-) -> tuple[list[str | None], bool]:
+) -> tuple[list[str | None], bool, set[int]]:
     """One pass of the algorithm in the module docstring over ``blocks`` and their features.
 
     Returns:
-        The verdicts, and whether a wide gap cut the region.
+        The verdicts, whether a wide gap cut the region, and the lines of the lists and tables
+        the article introduces.
     """
-    dup = _duplicates(blocks)
+    # A numbered list or a table the article introduces is article text, however short its
+    # lines; a table repeats its numbers, a list its labels.
+    listed = {i for i in (*_enumerated(blocks, p, start), *_tabular(blocks, lines, p))
+              if not lines[i].no_words}
+    dup = [d and i not in listed for i, d in enumerate(_duplicates(blocks))]
     # A repeat counts against the region like any non-prose line.
     tx = [-1.0 if d else _textness(line, p) for line, d in zip(lines, dup, strict=True)]
-    # A numbered list the article introduces is article text, however short its lines.
-    for i in _enumerated(blocks, p):
-        if not dup[i] and not lines[i].no_words:
-            tx[i] = max(tx[i], p.list_textness)
+    for i in listed:
+        tx[i] = max(tx[i], p.list_textness)
     scores = _scores(lines, tx, p)
     lo, hi = _main_region(scores, p, start)
     runs = _runs(lines, tx)
@@ -432,7 +479,7 @@ def _single_pass(
     cut = _wide_gap_cut([blocks[i].gap for i in kept], [max(0.0, scores[i]) for i in kept], p)
     if cut < len(kept):
         out[kept[cut] : hi] = [WIDE_GAP] * (hi - kept[cut])
-    return out, cut < len(kept)
+    return out, cut < len(kept), listed
 
 
 def classify(
@@ -442,7 +489,7 @@ def classify(
 
     Reasons: ``outside_main_text``, ``comments_after_wide_gap``, ``duplicate``, ``no_words``,
     ``link_list``, ``not_prose``. Pure and deterministic; classifying the kept blocks again (same
-    stoplist) keeps them all.
+    stoplist, no headline) keeps them all.
 
     Args:
         blocks: the lines of a text scrape, in order, each with the blank lines before it.
@@ -454,7 +501,15 @@ def classify(
     Returns:
         A verdict per block, in order.
     """
-    return classify_with(blocks, stoplist, DEFAULT_PARAMS, headline)
+    return classify_with(blocks, stoplist, DEFAULT_PARAMS, headline).verdicts
+
+
+class Classified(NamedTuple):
+    """The verdicts, and the lines kept as items of a list or cells of a table the article
+    introduces (article text that does not read as prose)."""
+
+    verdicts: list[str | None]
+    listed: frozenset[int]
 
 
 def classify_with(
@@ -462,10 +517,11 @@ def classify_with(
     stoplist: frozenset[str] | None,
     params: Params,
     headline: int | None = None,
-) -> list[str | None]:
-    """:func:`classify` with explicit parameters, for tuning and experiments."""
+) -> Classified:
+    """:func:`classify` with explicit parameters and the lines kept as lists and tables."""
     lines = _all_features(blocks, stoplist, params)
     verdicts: list[str | None] = [None] * len(blocks)
+    listed: set[int] = set()
     alive = list(range(len(blocks)))
     cut = True
     # Without a wide-gap cut, a pass over the lines a pass kept keeps them all: they hold no
@@ -476,13 +532,14 @@ def classify_with(
     while cut and alive:
         # The headline's place among the lines still alive: the first one after it.
         start = None if headline is None else bisect.bisect_right(alive, headline)
-        found, cut = _single_pass(
+        found, cut, items = _single_pass(
             [blocks[i] for i in alive], [lines[i] for i in alive], params, start
         )
         for i, v in zip(alive, found, strict=True):
             verdicts[i] = v
+        listed = {alive[i] for i in items}
         alive = [i for i, v in zip(alive, found, strict=True) if v is None]
-    return verdicts
+    return Classified(verdicts, frozenset(i for i in listed if verdicts[i] is None))
 
 
 # --- language ----------------------------------------------------------------------------------

@@ -285,8 +285,7 @@ def find_title(blocks: Sequence[Block], candidates: Sequence[int]) -> tuple[int 
     if len(candidates) < 2 or not is_heading_like(blocks[candidates[0]].text):
         return None, set()
     first = candidates[0]
-    title = blocks[first].text
-    variants = {title.casefold(), _strip_site_suffix(title).casefold()}
+    variants = title_variants(blocks[first].text)
     return first, {i for i in candidates[1:] if blocks[i].text.casefold() in variants}
 
 
@@ -296,11 +295,26 @@ def drop_leading_title(
     """Extracted text often opens with the headline, which is already the title: drop it."""
     if not title or not blocks:
         return tuple(blocks), ()
-    variants = {title.casefold(), _strip_site_suffix(title).casefold()}
-    if blocks[0].text.casefold() not in variants:
+    if blocks[0].text.casefold() not in title_variants(title):
         return tuple(blocks), ()
     return tuple(blocks[1:]), (Removal(blocks[0].text, "text:repeated_title",
                                        "the title, repeated"),)
+
+
+def title_variants(title: str) -> set[str]:
+    """The forms a page title takes as the headline above the article (casefolded): the title,
+    and the title without its short site and section parts, as many as it has at its end
+    (``Headline | Site | Section``) or one at its start (``Site - Headline``)."""
+    variants = {title.casefold()}
+    head = title
+    while (shorter := _strip_site_suffix(head)) != head:
+        head = shorter
+        variants.add(head.casefold())
+    for sep in (" | ", " - ", " \u2013 ", " \u2014 ", ": "):
+        site, _, rest = title.partition(sep)
+        if rest and len(site.split()) <= 3 and len(rest.split()) > len(site.split()):
+            variants.add(rest.casefold())
+    return variants
 
 
 def _strip_site_suffix(title: str) -> str:

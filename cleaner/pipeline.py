@@ -174,11 +174,12 @@ class TextScrape:
         lines = doc.blocks
         v = rule_verdicts([self.rules.by_name(n) for n in doc.sites], lines)
         title_at, repeats = find_title(lines, [i for i in range(len(lines)) if i not in v.removed])
-        verdicts = boilerplate.classify(lines, boilerplate.guess_stoplist(lines),
-                                        min(repeats, default=None))
+        verdicts, listed = boilerplate.classify_with(
+            lines, boilerplate.guess_stoplist(lines), boilerplate.DEFAULT_PARAMS,
+            min(repeats, default=None))
         fallback = _fallback(lines, [v.removed.get(i) is None and verdicts[i] is None
                                      and i != title_at for i in range(len(lines))],
-                             {*v.removed, *repeats, title_at})
+                             {*v.removed, *repeats, title_at}, listed)
         if fallback is not None:
             verdicts = [None if i in fallback[0] else verdicts[i] for i in range(len(lines))]
         kept: list[Block] = []
@@ -212,13 +213,18 @@ class TextScrape:
 FALLBACK_PROSE_SHARE = 0.05
 
 
-def _fallback(lines: Sequence[Block], keep: Sequence[bool],
-              never: set[int | None]) -> tuple[set[int], Removal] | None:
+def _fallback(lines: Sequence[Block], keep: Sequence[bool], never: set[int | None],
+              listed: frozenset[int] = frozenset()) -> tuple[set[int], Removal] | None:
     """When cleaning would keep (almost) none of a scrape's prose: the lines to keep instead
-    (those kept, and every line that reads as prose which no rule removed), and the record."""
+    (those kept, and every line that reads as prose which no rule removed), and the record.
+
+    The items of a list or the cells of a table the article introduces (``listed``) are its
+    text though they are not prose: kept, they count with their words.
+    """
     weights = [prose_weight(b.text) for b in lines]
     total = sum(weights)
-    kept = sum(w for w, k in zip(weights, keep, strict=True) if k)
+    kept = sum(w or (word_count(lines[i].text) if i in listed else 0)
+               for i, (w, k) in enumerate(zip(weights, keep, strict=True)) if k)
     if total <= 0 or kept >= FALLBACK_PROSE_SHARE * total:
         return None
     restore = {i for i, w in enumerate(weights) if w > 0 and i not in never}

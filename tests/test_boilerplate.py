@@ -322,3 +322,50 @@ def test_any_headline_gives_one_verdict_per_block(
     verdicts = classify(blocks, stoplist, headline if headline < len(blocks) else None)
     assert len(verdicts) == len(blocks)
     assert all(v is None or v in REASONS for v in verdicts)
+
+
+# --- lists and tables the article introduces --------------------------------------------------
+
+STANDINGS_INTRO = "The final standings of the season after all thirty-six races are these:"
+DRIVERS = ["Kyle Busch", "Martin Truex Jr.", "Kevin Harvick", "Denny Hamlin", "Joey Logano",
+           "Ryan Blaney", "Kyle Larson"]
+
+
+def standings() -> list[str]:
+    """A results table scraped one cell per line: header cells, then a row per driver."""
+    cells = ["Pos.", "Driver", "Points", "Wins", "Poles"]
+    for n, name in enumerate(DRIVERS, 1):
+        cells += [str(n), name, str(5040 - 7 * n), str(n % 3), "1"]
+    return cells
+
+
+def test_a_table_the_article_introduces_is_kept_cell_by_cell() -> None:
+    table = standings()
+    lines = [*NAV, ARTICLE[0], STANDINGS_INTRO, *table, *RELATED]
+    blocks = [Block(t, 1) for t in lines]
+    verdicts = classify(blocks, english())
+    # Repeated cells ("1", the wins) are no repeated lines: every cell stays.
+    assert kept(blocks, verdicts) == [ARTICLE[0], STANDINGS_INTRO, *table]
+
+
+def test_short_lines_without_an_introduction_are_no_table() -> None:
+    # The same cells after a heading, not after a line that introduces them: a sidebar.
+    lines = [*NAV, *ARTICLE, "Standings", *standings()]
+    blocks = [Block(t, 1) for t in lines]
+    assert kept(blocks, classify(blocks, english())) == ARTICLE
+
+
+def test_a_numbered_list_under_the_headline_is_the_article() -> None:
+    schedule = [f"{n}. round: {d}" for n, d in enumerate(
+        ["10 March, Interlagos", "8 April, Curitiba", "22 April, Velopark", "6 May, Londrina",
+         "20 May, Santa Cruz", "5 August, Goiania"], 1)]
+    sidebar = ["Tags: calendar, racing", "Share", "Tweet", "Email", "Columns", COMMENTS[0],
+               "Power ranking", COMMENTS[1]]
+    lines = [HEADLINE, *NAV, HEADLINE, "November 19, 2019 at 9:45 am", "Share", "The calendar",
+             *schedule, *sidebar]
+    blocks = [Block(t, 1) for t in lines]
+    headline = len(NAV) + 1
+    # The line above item 1 introduces the list, as a colon line would.
+    assert kept(blocks, classify(blocks, english(), headline)) == ["The calendar", *schedule]
+    # Without the headline nothing tells the list from a sidebar's: the prose wins.
+    assert not set(schedule) & set(kept(blocks, classify(blocks, english())))

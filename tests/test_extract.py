@@ -71,6 +71,29 @@ def test_find_title_takes_heading_and_finds_its_repeat():
     assert find_title(blocks, [0, 1, 2]) == (0, {1})
 
 
+@pytest.mark.parametrize(("title", "headline"), [
+    ("Harbour flood hits town | Daily Post | News | Local", "Harbour flood hits town"),
+    ("Harbour flood hits town - Daily Post - News", "Harbour flood hits town"),
+    ("Daily Post | Harbour flood hits town", "Harbour flood hits town"),
+    ("Daily Post: Harbour flood hits the old town", "Harbour flood hits the old town"),
+])
+def test_find_title_knows_a_headline_under_several_site_parts(title, headline):
+    blocks = (Block(title), Block("Home"), Block(headline),
+              Block("Heavy rain flooded streets on Tuesday, officials said."))
+    assert find_title(blocks, [0, 1, 2, 3]) == (0, {2})
+
+
+def test_only_a_short_part_is_a_site_name():
+    # A short first part before a longer headline is the site's name; the short last part of a
+    # title is never taken for the headline.
+    blocks = (Block("Harbour flood | Police say the river broke its banks at dawn"),
+              Block("Police say the river broke its banks at dawn"), Block("More."))
+    assert find_title(blocks, [0, 1, 2]) == (0, {1})
+    blocks = (Block("Police say the river broke its banks | Harbour"), Block("Harbour"),
+              Block("More."))
+    assert find_title(blocks, [0, 1, 2]) == (0, set())
+
+
 def test_find_title_skips_lines_rules_removed():
     blocks = (Block("Monday, November 10, 2025"), Block("Council approves new bridge"),
               Block("The city council voted on Monday to approve a new bridge."))

@@ -203,3 +203,24 @@ def test_suspended_rules_are_explained_but_not_counted_or_credited(tmp_path):
                     must_not_contain=("no such text",))
     result = run_rule_test(rules, f, test)
     assert "none of this file's rules removed anything" in result.problems
+
+
+def test_a_list_article_the_classifier_keeps_is_no_fallback():
+    """A schedule under its headline is the article though no line of it is prose: kept, it
+    counts, and the sidebar's prose is not brought back by the fallback."""
+    headline = "Racing calendar for the 2018 season"
+    schedule = [f"{n}. round: {d}" for n, d in enumerate(
+        ["10 March, Interlagos", "8 April, Curitiba", "22 April, Velopark", "6 May, Londrina",
+         "20 May, Santa Cruz", "5 August, Goiania"], 1)]
+    sidebar = [PROSE, PROSE.replace("line", "row"), PROSE.replace("line", "text")]
+    scrape = [headline, "Home", "News", "Sport", "Racing", "Videos", headline,
+              "November 19, 2019 at 9:45 am", "Share", "The calendar", *schedule,
+              "Tags: calendar", "Share", "Tweet", "Email", "Columns", *sidebar]
+    raw = RawDoc("\n\n".join(scrape).encode(), Source("t.txt"), kind="text")
+    out = clean_one(raw, build_steps(load_rules(), None))
+    assert isinstance(out, Doc)
+    assert not any(r.rule.startswith("fallback:") for r in out.removals)
+    assert out.text.split("\n\n") == ["The calendar", *schedule]
+    # Measured as prose alone, the schedule is nothing: the fallback would have fired.
+    weights = [prose_weight(t) for t in ["The calendar", *schedule]]
+    assert sum(weights) < FALLBACK_PROSE_SHARE * sum(prose_weight(t) for t in sidebar)
