@@ -172,11 +172,12 @@ class TextScrape:
         if doc.kind != "text":
             return doc
         lines = doc.blocks
-        v = rule_verdicts([self.rules.by_name(n) for n in doc.sites], lines)
+        stoplist = boilerplate.guess_stoplist(lines)
+        lang = document_language(lines, stoplist, doc.raw.meta.get("lang"))
+        v = rule_verdicts([self.rules.by_name(n) for n in doc.sites], lines, lang)
         title_at, repeats = find_title(lines, [i for i in range(len(lines)) if i not in v.removed])
         verdicts, listed = boilerplate.classify_with(
-            lines, boilerplate.guess_stoplist(lines), boilerplate.DEFAULT_PARAMS,
-            min(repeats, default=None))
+            lines, stoplist, boilerplate.DEFAULT_PARAMS, min(repeats, default=None))
         fallback = _fallback(lines, [v.removed.get(i) is None and verdicts[i] is None
                                      and i != title_at for i in range(len(lines))],
                              {*v.removed, *repeats, title_at}, listed)
@@ -201,7 +202,7 @@ class TextScrape:
             else:
                 kept.append(line)
         title = lines[title_at].text if title_at is not None else doc.title
-        notes = (*v.suspended, *((fallback[1],) if fallback else ()))
+        notes = (*v.suspended, *v.other_language, *((fallback[1],) if fallback else ()))
         return replace(doc, title=title, blocks=tuple(kept),
                        removals=doc.removals + tuple(removals) + notes,
                        warnings=(*doc.warnings, *v.warnings(),

@@ -124,3 +124,36 @@ def test_text_mode_finds_the_article_under_its_repeated_headline():
     assert isinstance(doc, Doc)
     assert doc.title == title
     assert doc.text.split("\n\n") == article
+
+
+def test_text_mode_applies_a_language_rule_by_the_document_language(tmp_path):
+    from cleaner.ruleset import load_rules as load
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "a.com.toml").write_text(
+        '[match]\nhosts = ["a.com"]\n[[drop_line]]\nname = "promo_label"\n'
+        "pattern = '^Promo$'\nlang = [\"de\"]\n"
+        '[[test]]\nname = "t"\ninput = "x"\nmust_contain = ["x"]\n', encoding="utf-8")
+    steps = build_steps(load([rules]), None)
+    de = ["Der Stadtrat hat am Donnerstag mit großer Mehrheit beschlossen, das Radwegenetz in "
+          "den kommenden fünf Jahren um rund vierzig Kilometer zu erweitern, sagte er.",
+          "Die Kosten von etwa 28 Millionen Euro sollen zur Hälfte aus Fördermitteln des Landes "
+          "kommen, und die Arbeiten beginnen im Frühjahr, wie die Stadt mitteilte."]
+    en = ["The city council voted on Monday to approve a new bridge over the river after two "
+          "years of debate, and the work on it will start in the spring.",
+          "Construction will take three years, the council said in a statement, and it will "
+          "cost about twenty million pounds in all, which the city will borrow."]
+
+    def clean_text(paragraphs):
+        text = "\n\n".join([paragraphs[0], "Promo", paragraphs[1]])
+        out = clean_one(RawDoc(text.encode(), Source("t.txt"), kind="text",
+                               url="https://a.com/x"), steps)
+        assert isinstance(out, Doc)
+        return out
+
+    assert "Promo" not in clean_text(de).text.split("\n\n")
+    kept = clean_text(en)
+    assert "Promo" in kept.text.split("\n\n")
+    assert any(r.reason == "suspended: a rule for de; the document is in en"
+               for r in kept.removals)
