@@ -9,6 +9,7 @@ top (``cruft: ...``), which the parser drops.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from cleaner import cli
 from cleaner.model import Doc, RawDoc, Source
 from cleaner.pipeline import Summary, build_steps, clean_one, run
 from cleaner.ruleset import RuleSet, load_rules
@@ -176,3 +178,21 @@ def test_a_list_article_that_loses_its_only_sentence_is_no_fallback() -> None:
     assert not any(r.rule.startswith("fallback:") for r in out.removals)
     assert "no serán publicados" not in out.text
     assert "Jornada 10: 13 de abril – Campo del Río" in out.text
+
+
+def test_the_cli_explains_and_counts_the_fallback(tmp_path, capsys) -> None:
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    with_site_rules(rules_dir, BROKEN_SITE_RULES["drop_line"])
+    out, explain = tmp_path / "out.jsonl", tmp_path / "explain.jsonl"
+    code = cli.main(["clean", str(SCRIPTS / "de.html"), "--rules", str(rules_dir),
+                     "-o", str(out), "--explain", str(explain)])
+    err = capsys.readouterr().err
+    assert code == 0
+    [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert all(line in norm(record["text"]) for line in article("de"))
+    explained = [json.loads(line) for line in explain.read_text(encoding="utf-8").splitlines()]
+    assert [e["rule"] for e in explained if e["rule"].startswith("fallback:")] == \
+        ["fallback:extraction"]
+    assert re.search(r"warning\s+1\s+fallback", err), err
+    assert "news.example.toml" not in err.partition("removed")[2]
