@@ -13,6 +13,7 @@ from cleaner.ruleset import (
     RuleSet,
     apply_text_rules,
     document_language,
+    load_rules,
     parse_rule_file,
     rule_verdicts,
 )
@@ -272,3 +273,34 @@ def test_which_shows_the_document_language(tmp_path, capsys):
     assert f"{de}: text, no url, language de" in out
     _, out, _ = run(["rules", "which", str(unknown)], capsys)
     assert f"{unknown}: text, no url, language not known (no rule with lang applies)" in out
+
+
+# --- the shipped rules for some languages only -----------------------------------------------
+
+SHIPPED = load_rules().by_name("_default")
+
+
+@pytest.mark.parametrize(("lang", "line", "removed"), [
+    ("da", "Del", True), ("nb", "Del på Facebook", True), ("sv", "Dela artikeln", True),
+    ("es", "del", False), ("pt", "Dela", False), ("it", "Del", False), (None, "Del", False),
+    ("da", "Annonce", True), ("sv", "Annons", True), ("no", "Annonse", True),
+    ("fr", "Annonce", False),
+    ("fr", "PUB", True), ("fr", "- PUB -", True), ("en", "Pub", False), ("de", "Pub", False),
+    ("da", "Læs også: Ny buslinje mellem station og sygehus", True),
+    ("sv", "Läs också: Ny busslinje till sjukhuset", True),
+    ("fr", "Les mer: le port et ses marins", False),
+    ("es", "Se también: la guía", False),
+])
+def test_shipped_labels_apply_by_language(lang, line, removed):
+    blocks = [Block(t) for t in [*DE_ARTICLE[1:], line]]
+    kept, _ = apply_text_rules([SHIPPED], blocks, lang)
+    assert (line not in [b.text for b in kept]) is removed
+
+
+def test_a_nordic_related_heading_takes_its_list_not_the_article():
+    lines = ["Mest læste", "Parkering i centrum bliver dyrere", "Nye lyskryds på Banegårdsgade",
+             "Byrådet har torsdag aften med et stort flertal vedtaget at bygge en ny cykelsti "
+             "langs havnen, som skal forbinde bydelene."]
+    kept, _ = apply_text_rules([SHIPPED], [Block(t) for t in lines], "da")
+    assert [b.text for b in kept] == lines[3:]
+    assert len(apply_text_rules([SHIPPED], [Block(t) for t in lines], "de")[0]) == 4
