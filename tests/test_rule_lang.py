@@ -304,3 +304,19 @@ def test_a_nordic_related_heading_takes_its_list_not_the_article():
     kept, _ = apply_text_rules([SHIPPED], [Block(t) for t in lines], "da")
     assert [b.text for b in kept] == lines[3:]
     assert len(apply_text_rules([SHIPPED], [Block(t) for t in lines], "de")[0]) == 4
+
+
+def test_r101_a_lang_rule_counts_only_tests_in_its_languages(tmp_path):
+    # The line is there, but the test page is English: the rule for German never runs on it.
+    lines = [*EN_ARTICLE[:2], "Promo", EN_ARTICLE[2]]
+    d = rules_dir(tmp_path, {"a.com": site_file(PROMO, lines, ["The city council"], kind="html")})
+    (f,) = lint_file(d, "a.com")
+    assert f.code == "R101"
+    assert "drop_line.promo_label" in f.message
+    assert "in de, nl" in f.message
+    d2 = tmp_path / "declared"
+    d2.mkdir()
+    (d2 / "_default.toml").write_text(DEFAULT, encoding="utf-8")
+    (d2 / "a.com.toml").write_text(site_file(PROMO, lines, ["The city council"], ["Promo"],
+                                             lang="de", kind="html"), encoding="utf-8")
+    assert lint_file(d2, "a.com") == []

@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from lxml import etree
 
+from cleaner.boilerplate import guess_stoplist
 from cleaner.extract import parse_html
 from cleaner.model import Block, Doc
 from cleaner.pipeline import ExtractHtml, Parse, SelectRules, to_doc
@@ -30,6 +31,7 @@ from cleaner.ruleset import (
     TextRule,
     TrimTail,
     TruncateAt,
+    document_language,
 )
 from cleaner.rulestools.context import RulesContext, TomlSource, problem_line
 from cleaner.rulestools.patterns import line_anchored, matches_everything, why_impossible
@@ -101,6 +103,7 @@ class _Probe:
     test: RuleTest
     blocks: tuple[Block, ...]
     tree: Any  # a fresh parse of an HTML test, for selectors; None for text
+    lang: str | None = None  # the document's language, as rules with ``lang`` see it
 
 
 def _probe(rules: RuleSet, file: RuleFile, test: RuleTest) -> _Probe:
@@ -114,7 +117,8 @@ def _probe(rules: RuleSet, file: RuleFile, test: RuleTest) -> _Probe:
             tree = parse_html(result.source_text)  # extraction changes the tree it is given
         result = step.apply(result)
     blocks = result.blocks if isinstance(result, Doc) else ()
-    return _Probe(test, blocks, tree)
+    return _Probe(test, blocks, tree,
+                  document_language(blocks, guess_stoplist(blocks), raw.meta.get("lang")))
 
 
 def _selected(xpath: etree.XPath, tree: Any) -> bool:
@@ -154,7 +158,8 @@ class _FileLint:
     def hits(self, rule: TextRule) -> set[tuple[int, int]]:
         """The (test, line) pairs the rule acts on: lines it removes, or (``trim_tail``)
         lines it cuts a tail off, which stay."""
-        return {(t, i) for t, p in enumerate(self.probes) for i in _acted_on(rule, p.blocks)}
+        return {(t, i) for t, p in enumerate(self.probes) if rule.applies_to(p.lang)
+                for i in _acted_on(rule, p.blocks)}
 
     def text_rules(self) -> Iterator[Finding]:
         truncations = [r for r in self.file.text if isinstance(r, TruncateAt)]
@@ -171,9 +176,9 @@ class _FileLint:
                                        f"{regex.pattern!r} matches every line")
             hits = self.hits(rule)
             if not hits:
-                yield self.finding(line, "R101", f"{_short(rule)} removes {_what(rule)} of "
-                                   "this file's tests (untested, or it never matches): add a "
-                                   "test line it must remove, or remove the rule")
+                yield self.finding(line, "R101", f"{_short(rule)} removes {_what(rule)} "
+                                   "in this file's tests (untested, or it never matches): add "
+                                   "a test line it must remove, or remove the rule")
                 continue
             if isinstance(rule, TruncateAt):
                 continue
@@ -231,7 +236,8 @@ def _acted_on(rule: TextRule, blocks: Sequence[Block]) -> list[int]:
 
 
 def _what(rule: TextRule) -> str:
-    return "no line nor the tail of a line" if isinstance(rule, TrimTail) else "no line"
+    what = "no line nor the tail of a line" if isinstance(rule, TrimTail) else "no line"
+    return what + (f" of a page in {', '.join(sorted(rule.langs))}" if rule.langs else "")
 
 
 def _short_id(rule_id: str) -> str:
