@@ -415,8 +415,8 @@ def _tabular(blocks: Sequence[Block], lines: Sequence[_Line], p: Params) -> list
     """Lines of the tables the article introduces, scraped one cell per line.
 
     A line ending with a colon, then a run of short lines in which at least ``table_cells``
-    cells are numbers, none more than ``list_item_gap`` rows' width apart: the run is a table
-    of results, prices or dates the article presents, up to its last number's row.
+    cells are numbers, each within ``table_row`` lines (a row) of the one before: the run is a
+    table of results, prices or dates the article presents, up to its last number's row.
     """
     out: list[int] = []
     i = 0
