@@ -320,3 +320,27 @@ def test_r101_a_lang_rule_counts_only_tests_in_its_languages(tmp_path):
     (d2 / "a.com.toml").write_text(site_file(PROMO, lines, ["The city council"], ["Promo"],
                                              lang="de", kind="html"), encoding="utf-8")
     assert lint_file(d2, "a.com") == []
+
+
+@pytest.mark.parametrize(("lang", "line", "removed"), [
+    ("en", "Tags: bridges, city council, transport", True),
+    ("en", "Tag: digitimes.com", True),
+    ("it", "Tag: Cavalieri dello Zodiaco, Netflix", True),
+    ("id", "Tag: banjir, Jakarta", True),
+    ("de", "Tag: Samstag, 3. Mai", False),
+    ("da", "Tag: bussen til stationen", False),
+    (None, "Tag: riverside", False),
+    ("de", "Schlagwörter: Radwege, Stadtrat", True),
+    ("ja", "タグ: ソフトウェア", True),
+    ("en", "Tags are sold at the counter: two pounds each for the harbour car park.", False),
+])
+def test_shipped_tag_lines(lang, line, removed):
+    blocks = [Block(t) for t in [*DE_ARTICLE[1:], line]]
+    kept, _ = apply_text_rules([SHIPPED], blocks, lang)
+    assert (line not in [b.text for b in kept]) is removed
+
+
+def test_a_tag_heading_takes_its_short_links_not_the_article():
+    lines = ["Tags", "Bridges", "City council", EN_ARTICLE[1]]
+    kept, _ = apply_text_rules([SHIPPED], [Block(t) for t in lines], "en")
+    assert [b.text for b in kept] == [EN_ARTICLE[1]]
