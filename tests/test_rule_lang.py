@@ -344,3 +344,20 @@ def test_a_tag_heading_takes_its_short_links_not_the_article():
     lines = ["Tags", "Bridges", "City council", EN_ARTICLE[1]]
     kept, _ = apply_text_rules([SHIPPED], [Block(t) for t in lines], "en")
     assert [b.text for b in kept] == [EN_ARTICLE[1]]
+
+
+@pytest.mark.parametrize(("lang", "lines", "gone"), [
+    ("en", ["You may also like...", "Bridge builders win award", EN_ARTICLE[1]], 2),
+    ("pt", ["Você pode gostar\u2026", "Mensagens de amizade para o fim de semana",
+            "O conselho municipal aprovou na segunda-feira uma nova ponte sobre o rio, depois "
+            "de dois anos de debate."], 2),
+    ("ja", ["スポンサードリンク",
+            "市議会は月曜日、川に新しい橋を架ける計画を承認した。工事は春に始まる。"], 1),
+    ("it", ["(Leggi anche: I Cavalieri dello Zodiaco arrivano su Netflix)",
+            "Il consiglio comunale ha approvato lunedì un nuovo ponte sul fiume dopo due anni "
+            "di discussione."], 1),
+    ("it", ["(Leggi anche il rapporto del comune, che spiega come saranno spesi i soldi.)"], 0),
+])
+def test_headings_with_an_ellipsis_and_bracketed_read_also_links(lang, lines, gone):
+    kept, _ = apply_text_rules([SHIPPED], [Block(t) for t in lines], lang)
+    assert [b.text for b in kept] == lines[gone:]
