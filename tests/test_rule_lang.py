@@ -19,6 +19,7 @@ from cleaner.ruleset import (
 )
 from cleaner.rulestools.context import build_context
 from cleaner.rulestools.lint import lint
+from cleaner.rulestools.suggest import read_pages
 
 DEFAULT = '''description = "minimal default"
 
@@ -361,3 +362,25 @@ def test_a_tag_heading_takes_its_short_links_not_the_article():
 def test_headings_with_an_ellipsis_and_bracketed_read_also_links(lang, lines, gone):
     kept, _ = apply_text_rules([SHIPPED], [Block(t) for t in lines], lang)
     assert [b.text for b in kept] == lines[gone:]
+
+
+def test_suggest_sees_the_default_rules_for_the_pages_language(tmp_path):
+    # A Danish site: 'Del' and 'Annonce' are already removed by defaults for Danish, so they
+    # are no lines of the site for suggest to read (nor rules to propose).
+    stories = [
+        ("Byrådet vedtager ny cykelsti langs havnen", "Byrådet har torsdag aften med et stort "
+         "flertal vedtaget at bygge en ny cykelsti langs havnen, som skal forbinde bydelene."),
+        ("Ny buslinje mellem station og sygehus", "Fra næste måned kører en ny buslinje hver "
+         "tiende minut mellem stationen og sygehuset, oplyser trafikselskabet i en meddelelse."),
+        ("Skolerne åbner igen efter oversvømmelsen", "Alle skoler i den nedre bydel åbner igen "
+         "på mandag, efter at vandet er trukket tilbage fra gaderne, siger borgmesteren."),
+    ]
+    for n, (title, text) in enumerate(stories):
+        (tmp_path / f"p{n}.txt").write_text(f"{title}\n\n{text}\n\nDel\n\nAnnonce\n\nMere fra "
+                                            "Lokalavisen om byen og dens mennesker hver dag\n",
+                                            encoding="utf-8")
+    pages, _ = read_pages([str(tmp_path)], load_rules())
+    for page in pages:
+        removed = {page.blocks[i].text: r.rule for i, r in page.existing.items()}
+        assert removed["Del"].endswith("drop_line.share_prompt_nordic")
+        assert removed["Annonce"].endswith("drop_line.advertisement_label_nordic")

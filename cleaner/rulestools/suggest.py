@@ -35,6 +35,7 @@ from typing import Any
 
 import re2
 
+from cleaner.boilerplate import guess_stoplist
 from cleaner.config import ConfigError, InputConfig
 from cleaner.inputs import iter_inputs
 from cleaner.model import Block, Doc, RawDoc, Reject, Skipped, Source
@@ -49,6 +50,7 @@ from cleaner.ruleset import (
     TextRule,
     TruncateAt,
     compile_regex,
+    document_language,
     host_of,
     is_link_like,
     is_prose,
@@ -108,7 +110,8 @@ def read_pages(paths: Sequence[str], rules: RuleSet) -> tuple[list[Page], list[s
             skipped.append(f"{doc.raw.source}: skipped: no text")
             continue
         files = [rules.by_name(n) for n in doc.sites]
-        page = Page.of(doc, text_rule_verdicts(files, doc.blocks))
+        lang = document_language(doc.blocks, guess_stoplist(doc.blocks), doc.raw.meta.get("lang"))
+        page = Page.of(doc, text_rule_verdicts(files, doc.blocks, lang))
         if page.texts in seen:  # a copy would make its article look like boilerplate
             skipped.append(f"{page.source}: skipped: the same text as {seen[page.texts]}")
             continue
