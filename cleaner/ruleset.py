@@ -222,6 +222,13 @@ pl ps pt qu rm rn ro ru rw sa sc sd se sg sh si sk sl sm sn so sq sr ss st su sv
 ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu"""
 ISO_639_1 = frozenset(_ISO_639_1_CODES.split())
 
+# Macrolanguages whose members jusText has lists for: a rule for one covers the others.
+_MACROLANGUAGES = {"no": ("nb", "nn"), "sh": ("hr", "sr", "bs")}
+_LANG_FAMILY = {
+    **{macro: (macro, *members) for macro, members in _MACROLANGUAGES.items()},
+    **{m: (m, macro) for macro, members in _MACROLANGUAGES.items() for m in members},
+}
+
 # jusText's stoplists by language code; lists of languages without an ISO 639-1 code are left
 # out (a document they fit has no known language, and no ``lang`` rule applies to it).
 _STOPLIST_LANGS = {
@@ -336,8 +343,10 @@ class TextRule:
     langs: frozenset[str] = frozenset()
 
     def applies_to(self, lang: str | None) -> bool:
-        """Whether the rule applies to a document in ``lang`` (None: not known)."""
-        return not self.langs or lang in self.langs
+        """Whether the rule applies to a document in ``lang`` (None: not known); a
+        macrolanguage and its members cover each other (``no``: ``nb``, ``nn``)."""
+        return not self.langs or (lang is not None
+                                  and not self.langs.isdisjoint(_LANG_FAMILY.get(lang, (lang,))))
 
     def apply(self, blocks: Sequence[Block]) -> list[int]:
         """Indices of the blocks this rule removes."""

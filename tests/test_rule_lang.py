@@ -384,3 +384,13 @@ def test_suggest_sees_the_default_rules_for_the_pages_language(tmp_path):
         removed = {page.blocks[i].text: r.rule for i, r in page.existing.items()}
         assert removed["Del"].endswith("drop_line.share_prompt_nordic")
         assert removed["Annonce"].endswith("drop_line.advertisement_label_nordic")
+
+
+@pytest.mark.parametrize(("rule_langs", "doc_lang", "applies"), [
+    (["no"], "nb", True), (["no"], "nn", True), (["nb"], "no", True), (["nn"], "nb", False),
+    (["sh"], "hr", True), (["sr"], "sh", True), (["hr"], "sr", False), (["de"], "da", False),
+])
+def test_a_macrolanguage_covers_its_members(rule_langs, doc_lang, applies):
+    rules = f"[[drop_line]]\nname = \"p\"\npattern = '^Promo$'\nlang = {json.dumps(rule_langs)}\n"
+    f = parse_rule_file(site_file(rules, DE_ARTICLE, ["Der"]).encode(), "a", "x")
+    assert f.text[0].applies_to(doc_lang) is applies
