@@ -31,6 +31,7 @@ import re2
 from cleaner.archive.atomic import open_temp
 from cleaner.archive.jsonl import dumps
 from cleaner.archive.replay import ArchivedDoc, read_archive
+from cleaner.boilerplate import guess_stoplist
 from cleaner.config import ConfigError
 from cleaner.language import (
     MAX_STOPWORD_SHARE,
@@ -49,6 +50,7 @@ from cleaner.ruleset import (
     RuleFile,
     RuleSet,
     TruncateAt,
+    document_language,
     quiet_re2_options,
     text_rule_verdicts,
 )
@@ -808,7 +810,11 @@ class Checker:
         quick = self._prefilters[key]
         if quick is False or (quick is not None and not quick.search(joined)):
             return {}
-        verdicts = text_rule_verdicts([self.rules.by_name(n) for n in key], blocks)
+        # Rules with lang apply by the record's language, as they did when it was cleaned
+        # (guessed from its words, as clean does, when the record gives none).
+        declared = doc.lang if isinstance(doc.lang, str) and doc.lang else None
+        lang = document_language(blocks, None if declared else guess_stoplist(blocks), declared)
+        verdicts = text_rule_verdicts([self.rules.by_name(n) for n in key], blocks, lang)
         return {i: rule.rule for i, rule in verdicts.items()}
 
     def _text(self, doc: _Doc) -> list[Finding]:

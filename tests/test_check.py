@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleaner import cli
+from cleaner.boilerplate import guess_stoplist
 from cleaner.check import CODES, Checker, CheckSettings, _doc_from_text, resolve_codes
 from cleaner.model import Block
-from cleaner.ruleset import load_rules, text_rule_verdicts
+from cleaner.ruleset import document_language, load_rules, text_rule_verdicts
 from conftest import FIXTURES
 
 SEEDS_RAW = FIXTURES / "seeds" / "raw"
@@ -230,6 +231,23 @@ def test_min_words(corpus_dir, capsys):
     code, out, _ = check(["bad.jsonl", "--min-words", "75"], capsys)
     assert (code, found(out)) == (1, [("bad.jsonl", 1, "T001")])
     assert "text has 74 words, fewer than the minimum 75" in out
+
+
+def test_a_rule_with_lang_is_checked_by_the_record_language(corpus_dir, capsys):
+    rules = corpus_dir / "myrules"
+    rules.mkdir()
+    (rules / "_default.toml").write_text(
+        '[[drop_line]]\nname = "mayor_line"\npattern = "^The mayor said"\nlang = ["en"]\n\n'
+        '[[test]]\nname = "t"\ninput = "The mayor said no."\nlang = "en"\n'
+        'must_not_contain = ["mayor"]\n')
+    write_corpus(corpus_dir / "bad.jsonl", [
+        (line(record(1, text=prose("town1") + "\n\nThe mayor said no.")), []),
+        (line(record(2, text=prose("town2") + "\n\nThe mayor said no.", lang="de")), []),
+        (line(record(3, text=prose("town3") + "\n\nThe mayor said no.", lang="")), [])])
+    _, out, _ = check(["bad.jsonl", "--rules", rules, "--select", "C001"], capsys)
+    # Record 2 says it is German: the rule for English is no finding there; record 3 says
+    # nothing, and its words are English.
+    assert [x.split(":")[1] for x in out.splitlines() if "mayor_line" in x] == ["1", "3"]
 
 
 def test_rules_option_uses_other_rule_files(corpus_dir, capsys):
@@ -468,20 +486,22 @@ def test_character_checks(text, codes):
 
 def _rule_test_cases():
     rules = load_rules()
-    return [(f.label, t.name, t.url, t.input) for f in rules.files for t in f.tests
+    return [(f.label, t.name, t.url, t.input, t.lang) for f in rules.files for t in f.tests
             if t.kind == "text"]
 
 
-@pytest.mark.parametrize(("label", "name", "url", "text"), _rule_test_cases())
-def test_c001_finds_what_the_rules_remove(label, name, url, text):
-    """The quick pre-filter never hides a paragraph the rules would remove."""
+@pytest.mark.parametrize(("label", "name", "url", "text", "lang"), _rule_test_cases())
+def test_c001_finds_what_the_rules_remove(label, name, url, text, lang):
+    """The quick pre-filter never hides a paragraph the rules would remove; rules with lang
+    apply by the record's language, as in cleaning."""
     rules = load_rules()
     checker = Checker(CheckSettings(enabled=frozenset({"C001"})), rules)
-    doc = _doc_from_text(text, path="x.jsonl", kind="jsonl", line=1, offset=None, id=None,
-                         url=url, lang="en", site=None)
     blocks = [Block(s.strip()) for s in text.split("\n") if s.strip()]
+    lang = lang or document_language(blocks, guess_stoplist(blocks))
+    doc = _doc_from_text(text, path="x.jsonl", kind="jsonl", line=1, offset=None, id=None,
+                         url=url, lang=lang, site=None)
     selection = rules.select(url, "\n".join(b.text for b in blocks)).files
-    direct = text_rule_verdicts(selection, blocks)
+    direct = text_rule_verdicts(selection, blocks, lang)
     assert direct, f"{label} test {name} removes nothing"
     found_ = checker.check_doc(doc)[0]
     assert [int(f.message.split()[1].rstrip(":")) - 1 for f in found_] == sorted(direct)
