@@ -295,16 +295,16 @@ def document_language(blocks: Sequence[Block], stoplist: frozenset[str] | None,
             ``lang``), which wins when it is a valid code.
 
     Returns:
-        An ISO 639-1 code: the declared one, else the stoplist's language, else the script of
-        a text written without spaces (kana: ja, Chinese characters alone: zh, Hangul, Thai,
-        Lao, Burmese, Khmer, Tibetan); None when unknown (then no ``lang`` rule applies).
+        An ISO 639-1 code: the declared one, else the script of a text written without spaces
+        when it makes up most of the letters (kana: ja, Chinese characters alone: zh, Hangul,
+        Thai, Lao, Burmese, Khmer, Tibetan), else the stoplist's language; None when unknown
+        (then no ``lang`` rule applies). The script goes before the stoplist: the few Latin
+        words of a Japanese page ("Kindle for PC") fit some stoplist, badly.
     """
-    code = declared_language(declared)
+    code = declared_language(declared) or _script_language(blocks)
     if code:
         return code
-    if stoplist is not None:
-        return _stoplist_codes().get(stoplist)
-    return _script_language(blocks)
+    return None if stoplist is None else _stoplist_codes().get(stoplist)
 
 
 def _script_language(blocks: Sequence[Block]) -> str | None:

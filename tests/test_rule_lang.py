@@ -394,3 +394,14 @@ def test_a_macrolanguage_covers_its_members(rule_langs, doc_lang, applies):
     rules = f"[[drop_line]]\nname = \"p\"\npattern = '^Promo$'\nlang = {json.dumps(rule_langs)}\n"
     f = parse_rule_file(site_file(rules, DE_ARTICLE, ["Der"]).encode(), "a", "x")
     assert f.text[0].applies_to(doc_lang) is applies
+
+
+def test_a_page_in_an_unspaced_script_is_in_its_language_whatever_its_latin_words():
+    # The product names fit some stoplist (the guess picked Igbo): the script knows better.
+    lines = ["Kindle for PCのショートカットキーを無効にする方法",
+             "さて、このKindle for PC、操作性などあまり良くない印象があります。",
+             "Adobe Acrobatを新しいパソコンにインストールしたら認証できない",
+             "FTP client for PC"]
+    assert lang_of(lines) == "ja"
+    # A page that is mostly English with a line of Japanese stays English.
+    assert lang_of([*EN_ARTICLE, "市議会は月曜日、新しい橋を承認した。"]) == "en"
