@@ -251,9 +251,12 @@ class _Ngrams:
     def __call__(self, text: str) -> list[str]:
         from langdetect.utils.ngram import NGram
 
-        for ch in set(text).difference(map(chr, self.normal)):
-            self.normal[ord(ch)] = NGram.normalize(ch)
-        parts = text.translate(self.normal).split(" ")
+        # New characters: looked up in the text's own set, never by walking the shared memo
+        # (which grows with the corpus, and which another thread may be adding to).
+        normal = self.normal
+        for ch in [ch for ch in set(text) if ord(ch) not in normal]:
+            normal[ord(ch)] = NGram.normalize(ch)
+        parts = text.translate(normal).split(" ")
         if len(self.words) > self.MAX_WORDS:
             self.words.clear()
         out: list[str] = []
