@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -286,7 +287,7 @@ def find_title(blocks: Sequence[Block], candidates: Sequence[int]) -> tuple[int 
         return None, set()
     first = candidates[0]
     variants = title_variants(blocks[first].text)
-    return first, {i for i in candidates[1:] if blocks[i].text.casefold() in variants}
+    return first, {i for i in candidates[1:] if _fold(blocks[i].text) in variants}
 
 
 def drop_leading_title(
@@ -295,25 +296,31 @@ def drop_leading_title(
     """Extracted text often opens with the headline, which is already the title: drop it."""
     if not title or not blocks:
         return tuple(blocks), ()
-    if blocks[0].text.casefold() not in title_variants(title):
+    if _fold(blocks[0].text) not in title_variants(title):
         return tuple(blocks), ()
     return tuple(blocks[1:]), (Removal(blocks[0].text, "text:repeated_title",
                                        "the title, repeated"),)
+
+
+def _fold(text: str) -> str:
+    """A line as titles are compared: compatibility forms (an ellipsis is three dots, a
+    full-width letter its letter), case folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def title_variants(title: str) -> set[str]:
     """The forms a page title takes as the headline above the article (casefolded): the title,
     and the title without its short site and section parts, as many as it has at its end
     (``Headline | Site | Section``) or one at its start (``Site - Headline``)."""
-    variants = {title.casefold()}
+    variants = {_fold(title)}
     head = title
     while (shorter := _strip_site_suffix(head)) != head:
         head = shorter
-        variants.add(head.casefold())
+        variants.add(_fold(head))
     for sep in (" | ", " - ", " \u2013 ", " \u2014 ", ": "):
         site, _, rest = title.partition(sep)
         if rest and len(site.split()) <= 3 and len(rest.split()) > len(site.split()):
-            variants.add(rest.casefold())
+            variants.add(_fold(rest))
     return variants
 
 

@@ -83,6 +83,13 @@ def test_find_title_knows_a_headline_under_several_site_parts(title, headline):
     assert find_title(blocks, [0, 1, 2, 3]) == (0, {2})
 
 
+def test_a_headline_is_found_in_another_compatible_form():
+    # "..." in the title, "…" above the article; a full-width letter; a double space.
+    blocks = (Block("Only who loves himself... — Daily Messages"), Block("Home"),
+              Block("Only who loves  himself…"), Block("Ａ line of the text."))
+    assert find_title(blocks, [0, 1, 2, 3]) == (0, {2})
+
+
 def test_only_a_short_part_is_a_site_name():
     # A short first part before a longer headline is the site's name; the short last part of a
     # title is never taken for the headline.
