@@ -554,17 +554,43 @@ _MIN_STOP_SHARE = 0.1
 
 
 @functools.cache
-def _stoplist_index() -> tuple[tuple[frozenset[str], ...], dict[str, tuple[int, ...]]]:
-    """All of jusText's stoplists, and for each stopword the lists holding it (built once)."""
+def _stoplist_index() -> tuple[tuple[str, ...], tuple[int, ...], dict[str, tuple[int, ...]]]:
+    """The names of jusText's stoplists, their sizes, and for each stopword the lists holding
+    it (built once). The lists themselves are not kept: only the one a document needs is made,
+    by :func:`stoplist_named` (all of them cost some 50 MB)."""
     import justext
 
-    names = sorted(n for n in justext.get_stoplists() if n not in _SKIP_STOPLISTS)
-    lists = tuple(frozenset(justext.get_stoplist(n)) for n in names)
-    index: dict[str, list[int]] = {}
-    for i, words in enumerate(lists):
+    names = tuple(sorted(n for n in justext.get_stoplists() if n not in _SKIP_STOPLISTS))
+    sizes = []
+    index: dict[str, tuple[int, ...]] = {}
+    get = index.get
+    for i, name in enumerate(names):
+        words = set(justext.get_stoplist(name))
+        sizes.append(len(words))
+        alone = (i,)  # most stopwords are in one list: they share this tuple
         for w in words:
-            index.setdefault(w, []).append(i)
-    return lists, {w: tuple(v) for w, v in index.items()}
+            before = get(w)
+            index[w] = alone if before is None else (*before, i)
+    return names, tuple(sizes), index
+
+
+# The name of each stoplist stoplist_named made, by the list's identity.
+_NAMES_BY_ID: dict[int, str] = {}
+
+
+@functools.cache
+def stoplist_named(name: str) -> frozenset[str]:
+    """jusText's stoplist ``name`` (``English``, ``German``...), made once."""
+    import justext
+
+    words = frozenset(justext.get_stoplist(name))
+    _NAMES_BY_ID[id(words)] = name
+    return words
+
+
+def stoplist_name(stoplist: frozenset[str] | None) -> str | None:
+    """The name of a stoplist :func:`guess_stoplist` returned (None for any other set)."""
+    return None if stoplist is None else _NAMES_BY_ID.get(id(stoplist))
 
 
 def _description_cost(hits: int, n: int, size: int) -> float:
@@ -593,7 +619,7 @@ def guess_stoplist(blocks: Sequence[Block]) -> frozenset[str] | None:
         The stoplist, or None when no list covers a tenth of the sampled words (a script
         without one, such as Japanese, or a page with hardly any running text).
     """
-    lists, index = _stoplist_index()
+    names, sizes, index = _stoplist_index()
     sample: Counter[str] = Counter()
     n = 0
     for b in blocks:
@@ -604,10 +630,10 @@ def guess_stoplist(blocks: Sequence[Block]) -> frozenset[str] | None:
             break
     if not n:
         return None
-    hits = [0] * len(lists)
+    hits = [0] * len(names)
     # Distinct words only: the common ones repeat, and each sits in many lists.
     for word, count in sample.items():
         for i in index.get(word, ()):
             hits[i] += count
-    best = min(range(len(lists)), key=lambda i: _description_cost(hits[i], n, len(lists[i])))
-    return lists[best] if hits[best] >= _MIN_STOP_SHARE * n else None
+    best = min(range(len(names)), key=lambda i: _description_cost(hits[i], n, sizes[i]))
+    return stoplist_named(names[best]) if hits[best] >= _MIN_STOP_SHARE * n else None

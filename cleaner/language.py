@@ -346,10 +346,10 @@ def _trial(known: dict[str, list[float]], grams: list[str], choice: Callable[[li
 @cache
 def stoplist(lang: str) -> frozenset[str]:
     """Stopwords of a language (jusText's lists), empty when none is known."""
-    import justext
+    from cleaner.boilerplate import stoplist_named
 
     name = _STOPLIST_NAMES.get(lang.split("-")[0])
-    return frozenset(justext.get_stoplist(name)) if name else frozenset()
+    return stoplist_named(name) if name else frozenset()
 
 
 def base_lang(code: str) -> str:
@@ -704,9 +704,12 @@ def _stopword_index() -> dict[str, tuple[str, ...]]:
     """For each stopword of the known lists, the languages whose list holds it (built once)."""
     index: dict[str, tuple[str, ...]] = {}
     get = index.get
-    for lang in _STOPLIST_NAMES:
+    import justext
+
+    # The lists are read, not kept: stoplist() keeps only the languages documents are in.
+    for lang, name in _STOPLIST_NAMES.items():
         alone = (lang,)  # most stopwords are in one list: they share this tuple
-        for w in stoplist(lang):
+        for w in set(justext.get_stoplist(name)):
             before = get(w)
             index[w] = alone if before is None else (*before, lang)
     return index

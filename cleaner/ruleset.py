@@ -21,6 +21,7 @@ import re2
 from lxml import etree
 
 from cleaner import textstats
+from cleaner.boilerplate import stoplist_name
 from cleaner.config import ConfigError
 from cleaner.model import Block, RawDoc, Removal, Source
 
@@ -268,13 +269,6 @@ _SCRIPT_SAMPLE = 2000  # characters of the first lines
 _SCRIPT_SHARE = 0.3
 
 
-@functools.lru_cache(maxsize=1)
-def _stoplist_codes() -> dict[frozenset[str], str]:
-    import justext
-
-    return {frozenset(justext.get_stoplist(name)): code for name, code in _STOPLIST_LANGS.items()}
-
-
 def declared_language(value: str | None) -> str | None:
     """The ISO 639-1 code of a declared language (``de``, ``de-AT``, ``pt_BR``), if valid."""
     if not value:
@@ -304,7 +298,8 @@ def document_language(blocks: Sequence[Block], stoplist: frozenset[str] | None,
     code = declared_language(declared) or _script_language(blocks)
     if code:
         return code
-    return None if stoplist is None else _stoplist_codes().get(stoplist)
+    name = stoplist_name(stoplist)
+    return None if name is None else _STOPLIST_LANGS.get(name)
 
 
 def _script_language(blocks: Sequence[Block]) -> str | None:
