@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from test_rules_cli import DEFAULT  # a minimal _default.toml with one tested rule
 
 from cleaner import cli
 from cleaner.boilerplate import guess_stoplist
@@ -20,27 +21,6 @@ from cleaner.ruleset import (
 from cleaner.rulestools.context import build_context
 from cleaner.rulestools.lint import lint
 from cleaner.rulestools.suggest import read_pages
-
-DEFAULT = '''description = "minimal default"
-
-[[drop_line]]
-name = "share_label"
-pattern = '^Share$'
-
-[[test]]
-name = "share"
-input = """
-Storm hits the coast town
-
-Heavy rain flooded streets in the harbour town on Tuesday, officials said, and more is expected.
-
-Share
-
-The mayor said schools would reopen on Thursday after the water receded from the lower town.
-"""
-must_contain = ["Heavy rain flooded streets"]
-must_not_contain = ["Share"]
-'''
 
 ARTICLE = [
     "Council approves the new bridge",
