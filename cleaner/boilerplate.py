@@ -37,7 +37,8 @@ relies only on such page-independent cues, in linear passes:
 4. Inside the region, what is still clearly boilerplate goes: lines without words, repeated lines,
    runs of non-prose lines (link lists), long lines that are not prose, and everything after a
    blank-line gap wider than the article's own paragraph gaps once the bulk of the article is
-   behind it (reader comments).
+   behind it (reader comments), or after a comments heading the rules know (``ends``) once the
+   bulk is behind it.
 
 After a wide-gap cut, ``classify`` repeats the pass on the lines it kept (less prose in the region
 can qualify an earlier gap) until a pass cuts nothing; classifying its output again keeps all of it.
@@ -63,6 +64,7 @@ DUPLICATE = "duplicate"
 NO_WORDS = "no_words"
 LINK_LIST = "link_list"
 NOT_PROSE = "not_prose"
+COMMENTS = "after_comments_heading"
 # What each verdict means, for the record of what was removed (--explain).
 REASONS = {
     OUTSIDE: "outside the main run of article prose (menus, headline lists, footers)",
@@ -71,6 +73,7 @@ REASONS = {
     NO_WORDS: "no words (a separator or symbols)",
     LINK_LIST: "a run of short lines inside the article region (a link list)",
     NOT_PROSE: "a long line that does not read as prose",
+    COMMENTS: "after a comments heading below the bulk of the article: reader comments",
 }
 
 _WORD_RE = re.compile(r"\w")
@@ -452,7 +455,11 @@ def _close(chain: list[int], out: list[int]) -> None:
 
 
 def _single_pass(
-    blocks: Sequence[Block], lines: Sequence[_Line], p: Params, start: int | None = None
+    blocks: Sequence[Block],
+    lines: Sequence[_Line],
+    p: Params,
+    start: int | None = None,
+    ends: frozenset[int] = frozenset(),
 ) -> tuple[list[str | None], bool, set[int]]:
     """One pass of the algorithm in the module docstring over ``blocks`` and their features.
 
@@ -479,7 +486,27 @@ def _single_pass(
     cut = _wide_gap_cut([blocks[i].gap for i in kept], [max(0.0, scores[i]) for i in kept], p)
     if cut < len(kept):
         out[kept[cut] : hi] = [WIDE_GAP] * (hi - kept[cut])
-    return out, cut < len(kept), listed
+        return out, True, listed
+    heading = _comments_heading(range(lo, hi), scores, ends, p)
+    if heading is not None:
+        out[heading:hi] = [v or COMMENTS for v in out[heading:hi]]
+    return out, heading is not None, listed
+
+
+def _comments_heading(region: range, scores: Sequence[float], ends: frozenset[int],
+                      p: Params) -> int | None:
+    """The first comments heading (``ends``) in the region with ``wide_bulk`` of the region's
+    prose above it: reader comments start there. One above the bulk is a count of comments
+    beside the byline."""
+    if not ends.intersection(region):
+        return None
+    total = sum(max(0.0, scores[i]) for i in region)
+    before = 0.0
+    for i in region:
+        if i in ends and before >= p.wide_bulk * total and before > 0:
+            return i
+        before += max(0.0, scores[i])
+    return None
 
 
 def classify(
@@ -517,8 +544,13 @@ def classify_with(
     stoplist: frozenset[str] | None,
     params: Params,
     headline: int | None = None,
+    ends: frozenset[int] = frozenset(),
 ) -> Classified:
-    """:func:`classify` with explicit parameters and the lines kept as lists and tables."""
+    """:func:`classify` with explicit parameters and the lines kept as lists and tables.
+
+    ``ends`` are comments headings (lines the rules know end an article): below the bulk of the
+    article, what follows one is reader comments.
+    """
     lines = _all_features(blocks, stoplist, params)
     verdicts: list[str | None] = [None] * len(blocks)
     listed: set[int] = set()
@@ -533,7 +565,8 @@ def classify_with(
         # The headline's place among the lines still alive: the first one after it.
         start = None if headline is None else bisect.bisect_right(alive, headline)
         found, cut, items = _single_pass(
-            [blocks[i] for i in alive], [lines[i] for i in alive], params, start
+            [blocks[i] for i in alive], [lines[i] for i in alive], params, start,
+            frozenset(k for k, i in enumerate(alive) if i in ends),
         )
         for i, v in zip(alive, found, strict=True):
             verdicts[i] = v

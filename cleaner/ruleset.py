@@ -350,12 +350,18 @@ class TextRule:
 
 @dataclass(frozen=True, slots=True)
 class DropLine(TextRule):
-    """Drop every line matching a pattern (up to ``max_words`` words long)."""
+    """Drop every line matching a pattern (up to ``max_words`` words long).
+
+    With ``ends_article``, the line (a comments heading) also tells text mode's structural
+    classifier that the article has ended, when the bulk of the article is above it.
+    """
 
     directive: ClassVar[str] = "drop_line"
-    keys: ClassVar[frozenset[str]] = frozenset({"name", "reason", "pattern", "max_words"})
+    keys: ClassVar[frozenset[str]] = frozenset({"name", "reason", "pattern", "max_words",
+                                                "ends_article"})
     pattern: Any = None
     max_words: int = 0
+    ends_article: bool = False
 
     def apply(self, blocks: Sequence[Block]) -> list[int]:
         return [
@@ -544,8 +550,9 @@ def _build_text_rule(cls: type[TextRule], data: Any, label: str, key: str) -> Te
         if fname in _OPTIONAL_PATTERNS and fname not in t.data:
             continue
         kwargs[fname] = compile_regex(t.get(fname, str, required=True), label, t.where(fname))
-    if "force" in cls.keys and "force" in t.data:
-        kwargs["force"] = t.get("force", bool)
+    for fname in cls.keys & {"force", "ends_article"}:
+        if fname in t.data:
+            kwargs[fname] = t.get(fname, bool)
     for fname in cls.keys & {"max_words", "min_prose_before", "confirm_within"}:
         if fname in t.data:
             value = t.get(fname, int)
@@ -880,12 +887,15 @@ class Verdicts:
             trimmed a line of a document in another (or an unknown) language: that line, with
             ``suspended: a rule for de, nl; the document is in fr`` as its reason. Not a
             warning: a rule for another language is no problem of the document.
+        ends: the lines a ``drop_line`` rule with ``ends_article`` matched (comments headings),
+            whichever rule is credited with removing them.
     """
 
     removed: dict[int, TextRule]
     trimmed: dict[int, tuple[str, TrimTail]]
     suspended: tuple[Removal, ...]
     other_language: tuple[Removal, ...] = ()
+    ends: frozenset[int] = frozenset()
 
     def warnings(self) -> tuple[str, ...]:
         """One ``suspended: ...`` warning per suspended rule, for the run summary."""
@@ -911,6 +921,7 @@ def rule_verdicts(files: Sequence[RuleFile], blocks: Sequence[Block],
     total = sum(weights)
     removed: dict[int, TextRule] = {}
     suspended: list[Removal] = []
+    ends: set[int] = set()
     line_hits = _drop_line_hits(files, blocks)
     for cls in TEXT_RULE_TYPES:
         for f in reversed(files):
@@ -927,8 +938,10 @@ def rule_verdicts(files: Sequence[RuleFile], blocks: Sequence[Block],
                     continue
                 for i in found:
                     removed[i] = rule
+                if isinstance(rule, DropLine) and rule.ends_article:
+                    ends.update(rule.apply(blocks) if hits is None else hits)
     return Verdicts(removed, _trims(files, blocks, removed, lang), tuple(suspended),
-                    _other_language(files, blocks, lang, line_hits))
+                    _other_language(files, blocks, lang, line_hits), frozenset(ends))
 
 
 def _other_language(files: Sequence[RuleFile], blocks: Sequence[Block], lang: str | None,

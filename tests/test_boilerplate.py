@@ -12,6 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.boilerplate import (
+    COMMENTS as COMMENTS_HEADING,
+)
+from cleaner.boilerplate import (
+    DEFAULT_PARAMS,
     DUPLICATE,
     LINK_LIST,
     NO_WORDS,
@@ -20,12 +24,13 @@ from cleaner.boilerplate import (
     WIDE_GAP,
     _candidates,
     classify,
+    classify_with,
     guess_stoplist,
 )
 from cleaner.model import Block
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
-REASONS = {OUTSIDE, WIDE_GAP, DUPLICATE, NO_WORDS, LINK_LIST, NOT_PROSE}
+REASONS = {OUTSIDE, WIDE_GAP, DUPLICATE, NO_WORDS, LINK_LIST, NOT_PROSE, COMMENTS_HEADING}
 
 
 @cache
@@ -369,3 +374,25 @@ def test_a_numbered_list_under_the_headline_is_the_article() -> None:
     assert kept(blocks, classify(blocks, english(), headline)) == ["The calendar", *schedule]
     # Without the headline nothing tells the list from a sidebar's: the prose wins.
     assert not set(schedule) & set(kept(blocks, classify(blocks, english())))
+
+
+# --- comments headings the rules know -----------------------------------------------------------
+
+
+def test_a_comments_heading_below_the_article_starts_the_comments() -> None:
+    # Comments close enough to the article to share its region, no wider gap before them: the
+    # heading a rule knows (ends) is what tells them apart.
+    lines = [*ARTICLE, "Comments", *COMMENTS]
+    blocks = [Block(t, 1) for t in lines]
+    assert kept(blocks, classify_with(blocks, english(), DEFAULT_PARAMS).verdicts) == lines
+    verdicts = classify_with(blocks, english(), DEFAULT_PARAMS, ends=frozenset({5})).verdicts
+    assert kept(blocks, verdicts) == ARTICLE
+    assert verdicts[5:] == [COMMENTS_HEADING] * 3
+
+
+def test_a_comment_count_above_the_article_cuts_nothing() -> None:
+    lines = ["By Jane Smith", "48 comments", *ARTICLE]
+    blocks = [Block(t, 1) for t in lines]
+    verdicts = classify_with(blocks, english(), DEFAULT_PARAMS, ends=frozenset({1})).verdicts
+    assert kept(blocks, verdicts) == ARTICLE
+    assert COMMENTS_HEADING not in verdicts

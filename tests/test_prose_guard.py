@@ -76,8 +76,10 @@ def test_a_marker_without_a_form_cuts_nothing(marker):
     blocks = lines("Title of the story", PROSE, marker, PROSE.replace("line", "row"),
                    PROSE.replace("line", "part"))
     kept, removed = apply_text_rules([default], blocks)
-    assert [b.text for b in kept] == [b.text for b in blocks]
-    assert not removed
+    # At most the marker's own line goes (a count of comments is a line of cruft); no cut.
+    assert [b.text for b in kept] == [b.text for b in blocks if b.text != marker] or \
+        [b.text for b in kept] == [b.text for b in blocks]
+    assert all(r.text == marker and ":drop_line." in r.rule for r in removed)
 
 
 def test_a_marker_with_its_form_cuts():
@@ -224,3 +226,20 @@ def test_a_list_article_the_classifier_keeps_is_no_fallback():
     # Measured as prose alone, the schedule is nothing: the fallback would have fired.
     weights = [prose_weight(t) for t in ["The calendar", *schedule]]
     assert sum(weights) < FALLBACK_PROSE_SHARE * sum(prose_weight(t) for t in sidebar)
+
+
+def test_ends_article_marks_the_lines_of_a_drop_line_rule():
+    """A drop_line rule with ends_article removes its lines like any other and names them as
+    comments headings for the structural classifier; only drop_line takes the key, as a bool."""
+    from cleaner.ruleset import rule_verdicts
+
+    f = site('[[drop_line]]\nname = "comments"\npattern = "^Comments$"\nends_article = true\n'
+             '[[drop_line]]\nname = "share"\npattern = "^Share$"\n')
+    blocks = lines(PROSE, "Share", "Comments", PROSE.replace("line", "row"))
+    v = rule_verdicts([f], blocks)
+    assert sorted(v.removed) == [1, 2]
+    assert v.ends == frozenset({2})
+    with pytest.raises(RuleError, match="ends_article"):
+        site('[[drop_line]]\nname = "c"\npattern = "^C$"\nends_article = "yes"\n')
+    with pytest.raises(RuleError, match="ends_article"):
+        site('[[truncate_at]]\nname = "c"\npattern = "^C$"\nends_article = true\n')
