@@ -33,7 +33,9 @@ relies only on such page-independent cues, in linear passes:
    follows its headline in every language, past a byline and a one-line standfirst, while
    reader comments and teasers that outweigh it come after it or before the headline.
    Otherwise the earliest candidate scoring at least ``alpha`` of the best wins, because the
-   article comes before the comments and teasers that can rival it in length.
+   article comes before the comments and teasers that can rival it in length. A comment thread
+   (a comments heading the rules know, right under prose, with comments' time stamps under it)
+   is no candidate, however long: a one-paragraph post above a long thread is the article.
 4. Inside the region, what is still clearly boilerplate goes: lines without words, repeated lines,
    runs of non-prose lines (link lists), long lines that are not prose, and everything after a
    blank-line gap wider than the article's own paragraph gaps once the bulk of the article is
@@ -80,6 +82,7 @@ _WORD_RE = re.compile(r"\w")
 # A clock time or a numeric date; or a year, which makes a date when another number comes with it.
 # Month names would need a list per language; the numbers are the same everywhere.
 _TIME_RE = re.compile(r"\b(?:[0-2]?\d[:.][0-5]\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})\b")
+_CLOCK_RE = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 _NUMBER_RE = re.compile(r"\d+")
 # The number of a list item: "1.", "1)", "1:", "1a" / "1º" (Portuguese, Spanish ordinals), "1 -".
@@ -117,6 +120,8 @@ class Params:
         headline_alpha: the least share of the best candidate's score that the first region
             after the headline needs to win (a short article under its headline beats longer
             comments; a lone teaser does not).
+        thread_gap: a comments heading this close under prose can start a comment thread.
+        thread_window: the lines under such a heading searched for the comments' time stamps.
         headline_zone: a numbered list whose item 1 comes within this many lines after the
             headline is the article's (a schedule, a how-to), as one a colon introduces.
         table_cells: the fewest number cells a table the article introduces has.
@@ -143,6 +148,8 @@ class Params:
     list_textness: float = 0.5
     list_item_gap: int = 3
     headline_alpha: float = 0.3
+    thread_gap: int = 6
+    thread_window: int = 30
     headline_zone: int = 6
     table_cells: int = 6
     table_row: int = 8
@@ -294,14 +301,19 @@ def _candidates(scores: Sequence[float], depth: int = 3) -> list[tuple[int, int,
     return out
 
 
-def _main_region(scores: Sequence[float], p: Params, start: int | None) -> tuple[int, int]:
+def _main_region(scores: Sequence[float], p: Params, start: int | None,
+                 thread: int | None = None) -> tuple[int, int]:
     """The main region: the first good candidate after the headline, else the earliest one.
 
     ``start`` is the line after the headline. A candidate that ends after it, holds at least two
     prose lines from it on (a standfirst is one) and scores ``headline_alpha`` of the best wins,
     from ``start`` on. Otherwise the earliest candidate that scores ``alpha`` of the best wins.
+    Candidates from ``thread`` on (a comment thread, see :func:`_thread_start`) are left out,
+    however long the comments are.
     """
     cands = _candidates(scores)
+    if thread is not None:
+        cands = [c for c in cands if c[1] <= thread] or cands
     if not cands:
         return 0, 0
     best = max(c[2] for c in cands)
@@ -312,6 +324,22 @@ def _main_region(scores: Sequence[float], p: Params, start: int | None) -> tuple
             return max(after[0], start), after[1]
     lo, hi, _ = next(c for c in cands if c[2] >= p.alpha * best)
     return lo, hi
+
+
+def _thread_start(blocks: Sequence[Block], lines: Sequence[_Line], scores: Sequence[float],
+                  ends: frozenset[int], p: Params) -> int | None:
+    """Where a comment thread starts: a comments heading (``ends``) right under a run of prose
+    (within ``thread_gap`` lines), with the time stamps of at least two comments (short lines
+    with a clock time) in the ``thread_window`` lines under it. A count of comments beside a
+    byline, or a "Comments" button in a share bar, has no such thread under it."""
+    for e in sorted(ends):
+        if not any(scores[i] > 0 for i in range(max(0, e - p.thread_gap), e)):
+            continue
+        under = range(e + 1, min(len(blocks), e + 1 + p.thread_window))
+        if sum(lines[i].dateline and _CLOCK_RE.search(blocks[i].text) is not None
+               for i in under) >= 2:
+            return e
+    return None
 
 
 def _runs(lines: Sequence[_Line], tx: Sequence[float]) -> list[int]:
@@ -477,7 +505,7 @@ def _single_pass(
     for i in listed:
         tx[i] = max(tx[i], p.list_textness)
     scores = _scores(lines, tx, p)
-    lo, hi = _main_region(scores, p, start)
+    lo, hi = _main_region(scores, p, start, _thread_start(blocks, lines, scores, ends, p))
     runs = _runs(lines, tx)
     out: list[str | None] = [OUTSIDE] * len(blocks)
     for i in range(lo, hi):

@@ -396,3 +396,34 @@ def test_a_comment_count_above_the_article_cuts_nothing() -> None:
     verdicts = classify_with(blocks, english(), DEFAULT_PARAMS, ends=frozenset({1})).verdicts
     assert kept(blocks, verdicts) == ARTICLE
     assert COMMENTS_HEADING not in verdicts
+
+
+OPEN_THREAD = ("Our goal with these open threads is to give readers a chance to raise questions "
+               "about our work in the comments below, and we will try to answer them promptly.")
+
+
+def thread_page(heading: str, stamp: str) -> list[Block]:
+    """A one-paragraph post under its headline, a comments heading, a long comment thread."""
+    lines = [HEADLINE, *NAV, HEADLINE, "September 10, 2018 | by Catherine", OPEN_THREAD,
+             "Posted in Open thread | Permalink", "Previous Post", heading]
+    for n, c in enumerate(LONG_COMMENTS):
+        lines += [stamp.format(n=n), c, "Reply"]
+    return [Block(t, 1) for t in lines]
+
+
+def test_a_short_post_above_a_long_comment_thread_is_the_article() -> None:
+    blocks = thread_page("Comments", "Reader {n} on September 12, 2018 at 4:{n}7 pm said:")
+    ends = frozenset({len(NAV) + 6})
+    # Without the heading the thread, far longer, wins; with it the post does.
+    assert OPEN_THREAD not in kept(blocks, classify_with(blocks, english(), DEFAULT_PARAMS,
+                                                          len(NAV) + 1).verdicts)
+    verdicts = classify_with(blocks, english(), DEFAULT_PARAMS, len(NAV) + 1, ends).verdicts
+    assert kept(blocks, verdicts) == [OPEN_THREAD]
+
+
+def test_a_comments_button_without_a_thread_under_it_changes_nothing() -> None:
+    # "Comments" in a share bar under a standfirst, and numbers under it that are no times.
+    blocks = thread_page("Comments", "Shares {n}.44% at 225.{n}6")
+    ends = frozenset({len(NAV) + 6})
+    assert classify_with(blocks, english(), DEFAULT_PARAMS, len(NAV) + 1, ends) == \
+        classify_with(blocks, english(), DEFAULT_PARAMS, len(NAV) + 1)
