@@ -66,7 +66,7 @@ DUPLICATE = "duplicate"
 NO_WORDS = "no_words"
 LINK_LIST = "link_list"
 NOT_PROSE = "not_prose"
-COMMENTS = "after_comments_heading"
+CLOSED = "after_closing_heading"
 # What each verdict means, for the record of what was removed (--explain).
 REASONS = {
     OUTSIDE: "outside the main run of article prose (menus, headline lists, footers)",
@@ -75,7 +75,8 @@ REASONS = {
     NO_WORDS: "no words (a separator or symbols)",
     LINK_LIST: "a run of short lines inside the article region (a link list)",
     NOT_PROSE: "a long line that does not read as prose",
-    COMMENTS: "after a comments heading below the bulk of the article: reader comments",
+    CLOSED: "after a heading that closes the article (reader comments, an author box) below "
+            "the bulk of it",
 }
 
 _WORD_RE = re.compile(r"\w")
@@ -517,7 +518,7 @@ def _single_pass(
         return out, True, listed
     heading = _comments_heading(range(lo, hi), scores, ends, p)
     if heading is not None:
-        out[heading:hi] = [v or COMMENTS for v in out[heading:hi]]
+        out[heading:hi] = [v or CLOSED for v in out[heading:hi]]
     return out, heading is not None, listed
 
 

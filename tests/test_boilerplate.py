@@ -12,9 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.boilerplate import (
-    COMMENTS as COMMENTS_HEADING,
-)
-from cleaner.boilerplate import (
+    CLOSED,
     DEFAULT_PARAMS,
     DUPLICATE,
     LINK_LIST,
@@ -30,7 +28,7 @@ from cleaner.boilerplate import (
 from cleaner.model import Block
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
-REASONS = {OUTSIDE, WIDE_GAP, DUPLICATE, NO_WORDS, LINK_LIST, NOT_PROSE, COMMENTS_HEADING}
+REASONS = {OUTSIDE, WIDE_GAP, DUPLICATE, NO_WORDS, LINK_LIST, NOT_PROSE, CLOSED}
 
 
 @cache
@@ -387,7 +385,7 @@ def test_a_comments_heading_below_the_article_starts_the_comments() -> None:
     assert kept(blocks, classify_with(blocks, english(), DEFAULT_PARAMS).verdicts) == lines
     verdicts = classify_with(blocks, english(), DEFAULT_PARAMS, ends=frozenset({5})).verdicts
     assert kept(blocks, verdicts) == ARTICLE
-    assert verdicts[5:] == [COMMENTS_HEADING] * 3
+    assert verdicts[5:] == [CLOSED] * 3
 
 
 def test_a_comment_count_above_the_article_cuts_nothing() -> None:
@@ -395,7 +393,7 @@ def test_a_comment_count_above_the_article_cuts_nothing() -> None:
     blocks = [Block(t, 1) for t in lines]
     verdicts = classify_with(blocks, english(), DEFAULT_PARAMS, ends=frozenset({1})).verdicts
     assert kept(blocks, verdicts) == ARTICLE
-    assert COMMENTS_HEADING not in verdicts
+    assert CLOSED not in verdicts
 
 
 OPEN_THREAD = ("Our goal with these open threads is to give readers a chance to raise questions "
