@@ -516,17 +516,17 @@ def _single_pass(
     if cut < len(kept):
         out[kept[cut] : hi] = [WIDE_GAP] * (hi - kept[cut])
         return out, True, listed
-    heading = _comments_heading(range(lo, hi), scores, ends, p)
+    heading = _closing_heading(range(lo, hi), scores, ends, p)
     if heading is not None:
         out[heading:hi] = [v or CLOSED for v in out[heading:hi]]
     return out, heading is not None, listed
 
 
-def _comments_heading(region: range, scores: Sequence[float], ends: frozenset[int],
-                      p: Params) -> int | None:
-    """The first comments heading (``ends``) in the region with ``wide_bulk`` of the region's
-    prose above it: reader comments start there. One above the bulk is a count of comments
-    beside the byline."""
+def _closing_heading(region: range, scores: Sequence[float], ends: frozenset[int],
+                     p: Params) -> int | None:
+    """The first closing heading (``ends``: comments, an author box) in the region with
+    ``wide_bulk`` of the region's prose above it: the article ends there. One above the bulk
+    is a count of comments or an author's name beside the byline."""
     if not ends.intersection(region):
         return None
     total = sum(max(0.0, scores[i]) for i in region)
@@ -544,8 +544,8 @@ def classify(
     """One verdict per block: None = keep (article body), or a short reason id for boilerplate.
 
     Reasons: ``outside_main_text``, ``comments_after_wide_gap``, ``duplicate``, ``no_words``,
-    ``link_list``, ``not_prose``. Pure and deterministic; classifying the kept blocks again (same
-    stoplist, no headline) keeps them all.
+    ``link_list``, ``not_prose``, ``after_closing_heading``. Pure and deterministic;
+    classifying the kept blocks again (same stoplist, no headline) keeps them all.
 
     Args:
         blocks: the lines of a text scrape, in order, each with the blank lines before it.
@@ -577,8 +577,8 @@ def classify_with(
 ) -> Classified:
     """:func:`classify` with explicit parameters and the lines kept as lists and tables.
 
-    ``ends`` are comments headings (lines the rules know end an article): below the bulk of the
-    article, what follows one is reader comments.
+    ``ends`` are closing headings (lines the rules know end an article: comments, an author
+    box): below the bulk of the article, what follows one is not the article.
     """
     lines = _all_features(blocks, stoplist, params)
     verdicts: list[str | None] = [None] * len(blocks)
