@@ -3,15 +3,43 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from types import MappingProxyType
 from typing import Any, Literal
 
 Kind = Literal["html", "text"]
 
-_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+class Meta(Mapping[str, str]):
+    """A read-only mapping of a raw capture's extra fields (``date``, ``site``, ``lang``).
+
+    Unlike ``types.MappingProxyType`` it pickles, so a raw document and what cleaning makes of
+    it can cross a process boundary (a worker pool, a cluster).
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, str] | None = None) -> None:
+        self._data: dict[str, str] = dict(data or {})
+
+    def __getitem__(self, key: str) -> str:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"Meta({self._data!r})"
+
+    def __reduce__(self) -> tuple[type[Meta], tuple[dict[str, str]]]:
+        return Meta, (self._data,)
+
+
+_EMPTY: Mapping[str, str] = Meta()
 
 
 class RejectReason(StrEnum):

@@ -16,7 +16,6 @@ import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from types import MappingProxyType
 from typing import BinaryIO, cast
 
 from cleaner.config import ConfigError, InputConfig, ManifestEntry
@@ -28,7 +27,7 @@ from cleaner.inputs.manifest import load_manifest, normalise_key
 from cleaner.inputs.sniff import SNIFF_BYTES, kind_from_name, looks_binary, resolve_kind
 from cleaner.inputs.text import EMPTY_DETAIL, binary_detail, read_text
 from cleaner.inputs.warc import read_warc
-from cleaner.model import RawDoc, Reject, RejectReason, Skipped, Source
+from cleaner.model import Meta, RawDoc, Reject, RejectReason, Skipped, Source
 
 __all__ = [
     "DecodeFailure",
@@ -361,7 +360,7 @@ def _with_outside_facts(item: RawDoc | Reject, cfg: InputConfig) -> RawDoc | Rej
         meta.update({k: v for k, v in (("date", entry.date), ("site", entry.site)) if v})
     if cfg.url is not None:
         url, url_from = cfg.url, "cli"
-    return replace(item, url=url, url_from=url_from, meta=MappingProxyType(meta))
+    return replace(item, url=url, url_from=url_from, meta=Meta(meta))
 
 
 def _manifest_entry(manifest: dict[str, ManifestEntry], source: Source) -> ManifestEntry | None:

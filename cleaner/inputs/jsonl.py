@@ -7,12 +7,11 @@ import re
 import zlib
 from collections.abc import Iterable, Iterator
 from itertools import chain
-from types import MappingProxyType
 from typing import Any, BinaryIO
 
 from cleaner.config import InputConfig
 from cleaner.inputs.sniff import GZIP_MAGIC
-from cleaner.model import Kind, RawDoc, Reject, RejectReason, Source
+from cleaner.model import Kind, Meta, RawDoc, Reject, RejectReason, Source
 
 _CHUNK = 64 * 1024
 # Cap on what one decompression call may produce, so a gzip bomb is read in slices.
@@ -291,7 +290,7 @@ def _to_doc(obj: object, source: Source, cfg: InputConfig) -> RawDoc | Reject:
         url=url,
         url_from="record" if url else None,
         charset="utf-8",
-        meta=MappingProxyType(meta),
+        meta=Meta(meta),
     )
 
 
