@@ -489,6 +489,7 @@ def _single_pass(
     p: Params,
     start: int | None = None,
     ends: frozenset[int] = frozenset(),
+    removed: frozenset[int] = frozenset(),
 ) -> tuple[list[str | None], bool, set[int]]:
     """One pass of the algorithm in the module docstring over ``blocks`` and their features.
 
@@ -507,6 +508,10 @@ def _single_pass(
         tx[i] = max(tx[i], p.list_textness)
     scores = _scores(lines, tx, p)
     lo, hi = _main_region(scores, p, start, _thread_start(blocks, lines, scores, ends, p))
+    # The region starts with prose the rules keep: a line they remove (a caption, a banner)
+    # may tell where the article is, but does not stretch it over the lines before its prose.
+    while lo < hi and (lo in removed or scores[lo] <= 0):
+        lo += 1
     runs = _runs(lines, tx)
     out: list[str | None] = [OUTSIDE] * len(blocks)
     for i in range(lo, hi):
@@ -574,11 +579,13 @@ def classify_with(
     params: Params,
     headline: int | None = None,
     ends: frozenset[int] = frozenset(),
+    removed: frozenset[int] = frozenset(),
 ) -> Classified:
     """:func:`classify` with explicit parameters and the lines kept as lists and tables.
 
     ``ends`` are closing headings (lines the rules know end an article: comments, an author
-    box): below the bulk of the article, what follows one is not the article.
+    box): below the bulk of the article, what follows one is not the article. ``removed`` are
+    the lines the rules remove: the region does not start with one.
     """
     lines = _all_features(blocks, stoplist, params)
     verdicts: list[str | None] = [None] * len(blocks)
@@ -596,6 +603,7 @@ def classify_with(
         found, cut, items = _single_pass(
             [blocks[i] for i in alive], [lines[i] for i in alive], params, start,
             frozenset(k for k, i in enumerate(alive) if i in ends),
+            frozenset(k for k, i in enumerate(alive) if i in removed),
         )
         for i, v in zip(alive, found, strict=True):
             verdicts[i] = v

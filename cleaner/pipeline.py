@@ -177,7 +177,8 @@ class TextScrape:
         v = rule_verdicts([self.rules.by_name(n) for n in doc.sites], lines, lang)
         title_at, repeats = find_title(lines, [i for i in range(len(lines)) if i not in v.removed])
         verdicts, listed = boilerplate.classify_with(
-            lines, stoplist, boilerplate.DEFAULT_PARAMS, min(repeats, default=None), v.ends)
+            lines, stoplist, boilerplate.DEFAULT_PARAMS, min(repeats, default=None), v.ends,
+            frozenset(v.removed))
         fallback = _fallback(lines, [v.removed.get(i) is None and verdicts[i] is None
                                      and i != title_at for i in range(len(lines))],
                              {*v.removed, *repeats, title_at}, listed)
