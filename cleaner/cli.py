@@ -39,6 +39,7 @@ from cleaner.language import expected_languages
 from cleaner.model import Doc, Reject, Skipped
 from cleaner.pipeline import Step, Summary, build_steps, run
 from cleaner.ruleset import RuleSet, load_rules
+from cleaner.runners import default_jobs
 from cleaner.safetext import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -123,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
                      f"0: no limit (default: {DEFAULT_TIMEOUT:g})")
     how.add_argument("--keep-duplicates", action="store_true",
                      help="keep documents whose clean text was already seen in this run")
+    how.add_argument("-j", "--jobs", type=parse_jobs, default=None, metavar="N",
+                     help="clean in N worker processes (default: one per core, "
+                     f"{default_jobs()} here; 1: in this process); the output is the same "
+                     "for every N")
     replaycli.add_parser(sub)
     checkcli.add_parser(sub)
     rulescli.add_parser(sub)
@@ -130,6 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _SIZE = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def parse_jobs(text: str) -> int:
+    """``-j N``: a whole number >= 1; argparse turns the ValueError into a usage error."""
+    jobs = int(text)
+    if jobs < 1:
+        raise ValueError(text)
+    return jobs
 
 
 def parse_size(text: str) -> int:
@@ -173,6 +186,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         lang=expected_languages(args.lang),
         timeout=args.timeout,
         keep_duplicates=args.keep_duplicates,
+        jobs=args.jobs or default_jobs(),
         progress=(not args.quiet and sys.stderr.isatty()) if args.progress is None
         else args.progress,
     )
@@ -295,7 +309,8 @@ def _clean(cfg: Config, reporter: Reporter, rules: RuleSet, steps: Sequence[Step
             if cfg.warc else None
         explain = stack.enter_context(JsonlSink(cfg.explain, group)) if cfg.explain else None
         rejects = stack.enter_context(JsonlSink(cfg.rejects, group)) if cfg.rejects else None
-        for result in run(iter_inputs(cfg.inputs), steps, summary, cfg.keep_duplicates):
+        for result in run(iter_inputs(cfg.inputs), steps, summary, cfg.keep_duplicates,
+                          cfg.jobs):
             reporter.result(result, summary)
             if isinstance(result, Skipped):
                 continue

@@ -87,6 +87,7 @@ class Config:
         lang: expected document languages, comma-separated; documents in another are rejected.
         timeout: seconds one document may take to clean (0: no limit); then ``timeout``.
         keep_duplicates: keep documents whose clean text was already written in this run.
+        jobs: worker processes that clean (1: clean in this process); the output is the same.
         progress: show a progress bar on stderr.
     """
 
@@ -103,6 +104,7 @@ class Config:
     lang: str | None = None
     timeout: float = DEFAULT_TIMEOUT
     keep_duplicates: bool = False
+    jobs: int = 1
     progress: bool = False
 
 

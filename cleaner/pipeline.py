@@ -474,22 +474,33 @@ def run(
     steps: Sequence[Step],
     summary: Summary,
     keep_duplicates: bool = False,
+    jobs: int = 1,
 ) -> Iterator[Doc | Reject | Skipped]:
     """Clean every input and yield each document or reject in input order, counting in ``summary``.
 
-    Exact duplicates (same clean text, or the same id) are rejected unless ``keep_duplicates``.
-    Skipped paths (not inputs) are passed on for the report and counted apart from documents.
+    The map (:func:`clean_one`) runs in ``jobs`` worker processes (see :mod:`cleaner.runners`);
+    the reduce runs here, in input order: exact duplicates (same clean text, or the same id) are
+    rejected unless ``keep_duplicates``. Skipped paths (not inputs) are passed on for the report
+    and counted apart from documents. The output is the same for every ``jobs``.
     """
+    from cleaner.runners import in_order
+
     seen: dict[str, str] = {}
     start = time.perf_counter()
-    for item in inputs:
+    for item, mapped in in_order(inputs, RawDoc, steps, jobs):
         if isinstance(item, Skipped):
             summary.skipped[item.what] += 1
             yield item
             continue
         summary.read += 1
-        result = item if isinstance(item, Reject) else clean_one(item, steps,
-                                                                 summary.seconds_by_step)
+        result: Doc | Reject
+        if mapped is None:
+            assert isinstance(item, Reject)
+            result = item
+        else:
+            result, timer = mapped
+            for step, seconds in timer.items():
+                summary.seconds_by_step[step] = summary.seconds_by_step.get(step, 0.0) + seconds
         if isinstance(result, Doc) and not keep_duplicates:
             result = _dedup(result, seen)
         summary.count(result)
