@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
 from cleaner.model import Doc, RawDoc, Reject, RejectReason
@@ -56,7 +57,13 @@ def map_serial(raws: Iterable[RawDoc], steps: Sequence[Step]) -> Iterator[Timed]
 
     for raw in raws:
         timer: dict[str, float] = {}
-        yield clean_one(raw, steps, timer), timer
+        yield finished(clean_one(raw, steps, timer)), timer
+
+
+def finished(result: Doc | Reject) -> Doc | Reject:
+    """A cleaned document without its decoded input, which no output needs: it is as big as
+    the raw capture, and a worker need not send it back."""
+    return replace(result, source_text="") if isinstance(result, Doc) else result
 
 
 # The steps of a forked worker: set in the parent just before the fork, inherited by the child.
@@ -72,10 +79,15 @@ def _worker_start() -> None:
 
 
 def _worker_clean(raw: RawDoc) -> Timed:
+    """Clean one document; the result goes back without the raw capture, which the parent has
+    (:meth:`_Pool.take` puts it back)."""
     from cleaner.pipeline import clean_one
 
     timer: dict[str, float] = {}
-    return clean_one(raw, _STEPS, timer), timer
+    result = finished(clean_one(raw, _STEPS, timer))
+    if isinstance(result, Doc):
+        result = replace(result, raw=replace(raw, data=b"", http_headers=None, warc_record=None))
+    return result, timer
 
 
 def in_order(items: Iterable[T], is_work: type[RawDoc], steps: Sequence[Step],
@@ -142,23 +154,28 @@ class _Pool:
         if work is None:
             return item, None
         try:
-            return item, work.result()
+            result, timer = work.result()
         except BrokenProcessPool:
             pass
+        else:
+            if isinstance(result, Doc) and isinstance(item, RawDoc):
+                result = replace(result, raw=item)
+            return item, (result, timer)
         # Every document in flight is lost with the pool: each is cleaned again alone, in a
         # worker of its own, so that only the one that kills its worker fails.
         self.close()
-        result = self._alone(item)
+        alone = self._alone(item)
         for k, (other, future) in enumerate(pending):
             if future is not None:
                 pending[k] = (other, _done(self._alone(other)))
-        return item, result
+        return item, alone
 
     def _alone(self, raw: object) -> Timed:
         assert isinstance(raw, RawDoc)
         solo = self._start(1)
         try:
-            return solo.submit(_worker_clean, raw).result()
+            result, timer = solo.submit(_worker_clean, raw).result()
+            return (replace(result, raw=raw) if isinstance(result, Doc) else result), timer
         except BrokenProcessPool:
             return (Reject(RejectReason.INTERNAL_ERROR,
                            "the worker process cleaning it died (a crash in a library, or out "
