@@ -13,15 +13,14 @@ import signal
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
 from cleaner import TOOL, checkcli, replaycli, rulescli
-from cleaner.archive.atomic import OutputError, OutputGroup
-from cleaner.archive.jsonl import JsonlSink, explain_lines, reject_line, to_record
-from cleaner.archive.warc import WarcSettings, WarcSink, stable_ids
+from cleaner.archive.atomic import OutputError
+from cleaner.archive.warc import WarcSettings, stable_ids
 from cleaner.config import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
@@ -41,6 +40,7 @@ from cleaner.pipeline import Step, Summary, build_steps, run
 from cleaner.ruleset import RuleSet, load_rules
 from cleaner.runners import default_jobs
 from cleaner.safetext import printable
+from cleaner.sinks import Outputs, open_sinks
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # Subcommands that live in their own modules: name -> run(args) -> exit code.
@@ -301,31 +301,15 @@ def cmd_clean(cfg: Config, reporter: Reporter) -> int:
 def _clean(cfg: Config, reporter: Reporter, rules: RuleSet, steps: Sequence[Step],
            summary: Summary) -> None:
     """Clean every input into the outputs; they appear only if the whole run succeeds."""
-    # The group commits after the sinks have closed (ExitStack exits first).
-    with OutputGroup() as group, ExitStack() as stack:
-        out = stack.enter_context(JsonlSink(cfg.output, group)) \
-            if cfg.output or cfg.stdout else None
-        warc = stack.enter_context(WarcSink(warc_settings(cfg, rules), group)) \
-            if cfg.warc else None
-        explain = stack.enter_context(JsonlSink(cfg.explain, group)) if cfg.explain else None
-        rejects = stack.enter_context(JsonlSink(cfg.rejects, group)) if cfg.rejects else None
+    outputs = Outputs(records=cfg.output, stdout=cfg.stdout,
+                      warc=warc_settings(cfg, rules) if cfg.warc else None,
+                      explain=cfg.explain, rejects=cfg.rejects)
+    with open_sinks(outputs, rules.version) as write:
         for result in run(iter_inputs(cfg.inputs), steps, summary, cfg.keep_duplicates,
                           cfg.jobs):
             reporter.result(result, summary)
-            if isinstance(result, Skipped):
-                continue
-            if explain:
-                for line in explain_lines(result):
-                    explain.write(line)
-            if isinstance(result, Reject):
-                if rejects:
-                    rejects.write(reject_line(result))
-                continue
-            record = to_record(result, rules.version)
-            if out:
-                out.write(record)
-            if warc:
-                warc.write(result, record)
+            if not isinstance(result, Skipped):
+                write(result)
 
 
 class Terminated(BaseException):  # like KeyboardInterrupt: not an Exception to catch

@@ -5,23 +5,30 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from cleaner import TOOL
 from cleaner.archive.jsonl import JsonlSink, to_record
 from cleaner.archive.replay import ArchivedDoc, DamagedArchive, find, read_archive
-from cleaner.archive.warc import WarcSettings, WarcSink
-from cleaner.config import DEFAULT_TIMEOUT, ConfigError, parse_timeout, split_outputs
+from cleaner.archive.warc import WarcSettings, stable_ids
+from cleaner.config import (
+    DEFAULT_TIMEOUT,
+    ConfigError,
+    fixed_time_from_env,
+    parse_timeout,
+    split_outputs,
+)
 from cleaner.extract import split_blocks
 from cleaner.inputs.encoding import decode_raw
 from cleaner.language import expected_languages
-from cleaner.model import Doc, Reject
-from cleaner.pipeline import build_steps, clean_one
+from cleaner.model import Doc, RawDoc, Reject, Skipped
+from cleaner.pipeline import Summary, build_steps
+from cleaner.pipeline import run as run_pipeline
 from cleaner.ruleset import load_rules
+from cleaner.sinks import Outputs, open_sinks
 
 REPLAY_EPILOG = """\
 examples:
@@ -166,30 +173,41 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _reclean(args: argparse.Namespace) -> int:
+    """Clean the archived raw captures again, as ``cleaner clean`` would: the same steps, exact
+    duplicates rejected, the same outputs (one wiring, :func:`cleaner.sinks.open_sinks`), the
+    fixed clock of ``SOURCE_DATE_EPOCH``; one verdict line per document, and a summary."""
     steps_lang = expected_languages(args.lang)
     rules = load_rules(args.rules or (), args.bundled_rules)
     steps = build_steps(rules, steps_lang, args.timeout)
     jsonl, warc = split_outputs(args.output)
     problems: list[str] = []
     counts: Counter[str] = Counter()
-    with ExitStack() as stack:
-        out = stack.enter_context(JsonlSink(Path(jsonl))) if jsonl and jsonl != "-" else None
-        info = {"software": TOOL, "rules": rules.version,
-                "recleaned-from": " ".join(p.name for p in args.archives)}
-        arc = stack.enter_context(WarcSink(WarcSettings(warc, info))) if warc else None
+    info = {"software": TOOL, "rules": rules.version,
+            "recleaned-from": " ".join(p.name for p in args.archives)}
+    fixed = fixed_time_from_env()
+    settings = None if not warc else WarcSettings(warc, info) if fixed is None else \
+        WarcSettings(warc, info, clock=lambda: fixed, ids=stable_ids(fixed.isoformat()))
+    outputs = Outputs(records=Path(jsonl) if jsonl and jsonl != "-" else None, warc=settings)
+    olds: deque[ArchivedDoc] = deque()
+
+    def raws() -> Iterator[RawDoc]:
         for old in _docs(args.archives, problems):
-            new = clean_one(old.raw_doc(), steps)
+            olds.append(old)
+            yield old.raw_doc()
+
+    summary = Summary()
+    with open_sinks(outputs, rules.version) as write:
+        for new in run_pipeline(raws(), steps, summary):
+            if isinstance(new, Skipped):
+                continue
+            old = olds.popleft()
             verdict = _compare(old, new, rules.version)
             counts[verdict.split(":")[0]] += 1
             print(f"{old.id}\t{old.record['url'] or '-'}\t{verdict}")
-            if isinstance(new, Doc):
-                record = to_record(new, rules.version)
-                if out:
-                    out.write(record)
-                if arc:
-                    arc.write(new, record)
+            write(new)
     print(f"cleaner: reclean: {sum(counts.values())} documents: "
-          + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())), file=sys.stderr)
+          + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+          + f" in {summary.seconds:.2f} s (rules {rules.version})", file=sys.stderr)
     return 1 if problems or counts["changed"] or counts["rejected"] else 0
 
 

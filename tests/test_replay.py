@@ -142,6 +142,29 @@ def test_reclean_with_new_rules_reports_and_writes_the_change(archived, tmp_path
     assert len(back.splitlines()) == 5
 
 
+def test_reclean_rejects_exact_duplicates_as_clean_does(archived, tmp_path, capsys):
+    again = tmp_path / "again.warc.gz"
+    shutil.copy(archived[1], again)
+    code, out, err = replay(capsys, "reclean", archived[1], again)
+    verdicts = [line.split("\t")[2] for line in out.splitlines()]
+    assert verdicts[:5] == ["same"] * 5
+    assert all(v.startswith("rejected: duplicate: same clean text as ") for v in verdicts[5:])
+    assert len(verdicts) == 10
+    assert code == 1
+    assert "5 rejected, 5 same" in err
+
+
+def test_reclean_writes_the_same_archive_twice_under_a_fixed_clock(archived, tmp_path, capsys):
+    # SOURCE_DATE_EPOCH fixes the dates and record ids of reclean's archive as of clean's.
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    assert replay(capsys, "reclean", archived[1], "-o", one / "c.warc.gz")[0] == 0
+    assert replay(capsys, "reclean", archived[1], "-o", two / "c.warc.gz")[0] == 0
+    assert (one / "c.warc.gz").read_bytes() == (two / "c.warc.gz").read_bytes()
+    assert (one / "c.warc.gz.cdxj").read_bytes() == (two / "c.warc.gz.cdxj").read_bytes()
+
+
 def test_truncated_archive_is_read_up_to_the_last_whole_record(archived, tmp_path, capsys):
     data = archived[1].read_bytes()
     cut = tmp_path / "cut.warc.gz"

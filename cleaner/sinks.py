@@ -1,0 +1,113 @@
+"""Sinks: where the results of a run go, every kind of output behind one protocol.
+
+A sink takes each result in input order (a document, with its output record, or a reject) and
+decides how it is written, nothing else: JSONL records, a WARC archive with its CDXJ index, the
+explain lines, the rejects. :func:`open_sinks` opens any number of them in one place for every
+command that writes a corpus (``clean``, ``replay reclean``); all their files appear together
+when the run completes (:class:`~cleaner.archive.atomic.OutputGroup`), or none does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from cleaner.archive.atomic import OutputGroup
+from cleaner.archive.jsonl import JsonlSink, explain_lines, reject_line, to_record
+from cleaner.archive.warc import WarcSettings, WarcSink
+from cleaner.model import Doc, Reject
+
+Result = Doc | Reject
+Record = dict[str, Any]
+
+
+class Sink(Protocol):
+    """One output of a run."""
+
+    def write(self, result: Result, record: Record | None) -> None:
+        """Write one result; ``record`` is a document's output record (None for a reject)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    """What a run writes.
+
+    Attributes:
+        records: the JSONL file of output records (``.jsonl`` or ``.jsonl.gz``).
+        stdout: write the records to stdout instead.
+        warc: the WARC archive (and its index), with its warcinfo, clock and record ids.
+        explain: one JSON line per removed fragment.
+        rejects: one JSON line per rejected or failed input.
+    """
+
+    records: Path | None = None
+    stdout: bool = False
+    warc: WarcSettings | None = None
+    explain: Path | None = None
+    rejects: Path | None = None
+
+
+@dataclass(slots=True)
+class _Records:
+    jsonl: JsonlSink
+
+    def write(self, result: Result, record: Record | None) -> None:
+        if record is not None:
+            self.jsonl.write(record)
+
+
+@dataclass(slots=True)
+class _Archive:
+    warc: WarcSink
+
+    def write(self, result: Result, record: Record | None) -> None:
+        if isinstance(result, Doc) and record is not None:
+            self.warc.write(result, record)
+
+
+@dataclass(slots=True)
+class _Explain:
+    jsonl: JsonlSink
+
+    def write(self, result: Result, record: Record | None) -> None:
+        for line in explain_lines(result):
+            self.jsonl.write(line)
+
+
+@dataclass(slots=True)
+class _Rejects:
+    jsonl: JsonlSink
+
+    def write(self, result: Result, record: Record | None) -> None:
+        if isinstance(result, Reject):
+            self.jsonl.write(reject_line(result))
+
+
+@contextmanager
+def open_sinks(outputs: Outputs, rules_version: str) -> Iterator[Callable[[Result], None]]:
+    """Open the outputs; yield the function that writes one result to all of them.
+
+    Raises:
+        OutputError: a file cannot be written (names it, with the reason); then none appears.
+    """
+    # The group commits after the sinks have closed (the ExitStack exits first).
+    with OutputGroup() as group, ExitStack() as stack:
+        sinks: list[Sink] = []
+        if outputs.records or outputs.stdout:
+            sinks.append(_Records(stack.enter_context(JsonlSink(outputs.records, group))))
+        if outputs.warc is not None:
+            sinks.append(_Archive(stack.enter_context(WarcSink(outputs.warc, group))))
+        if outputs.explain:
+            sinks.append(_Explain(stack.enter_context(JsonlSink(outputs.explain, group))))
+        if outputs.rejects:
+            sinks.append(_Rejects(stack.enter_context(JsonlSink(outputs.rejects, group))))
+
+        def write(result: Result) -> None:
+            record = to_record(result, rules_version) if isinstance(result, Doc) else None
+            for sink in sinks:
+                sink.write(result, record)
+
+        yield write
