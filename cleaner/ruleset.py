@@ -903,6 +903,54 @@ class Verdicts:
                      for r in self.suspended)
 
 
+class _Joined:
+    """A document's lines as one text, to ask once whether a rule can match any of them.
+
+    A rule that searches line by line (a truncation marker, a list heading, a box's start, a
+    tail) acts only on a line its pattern matches; the same pattern in multi-line mode over the
+    lines joined by newlines matches wherever it matches one line (``^`` and ``$`` match at
+    each line's ends, a line's edge is a non-word character's), so one search of the whole text
+    rules most rules out. A pattern with ``\\A`` or ``\\z`` is always searched line by line.
+    """
+
+    def __init__(self, blocks: Sequence[Block]) -> None:
+        self.blocks = blocks
+        self._text: str | None = None
+
+    def may_match(self, rule: TextRule) -> bool:
+        pattern = _line_pattern(rule)
+        if pattern is None:
+            return True
+        found = _multiline(pattern.pattern)
+        if found is None:
+            return True
+        if self._text is None:
+            self._text = "\n".join(b.text for b in self.blocks)
+        return found.search(self._text) is not None
+
+
+def _line_pattern(rule: TextRule) -> Any:
+    """The pattern a rule needs some line to match before it acts, if it has one."""
+    if isinstance(rule, TruncateAt | TrimTail):
+        return rule.pattern
+    if isinstance(rule, DropLinkList):
+        return rule.heading
+    if isinstance(rule, DropBetween):
+        return rule.start
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _multiline(pattern: str) -> Any:
+    """``pattern`` in multi-line mode, or None when it cannot stand for a line-by-line search."""
+    if "\\A" in pattern or "\\z" in pattern:
+        return None
+    try:
+        return re2.compile("(?m)" + pattern, _RE2_OPTIONS)
+    except re2.error:
+        return None
+
+
 def rule_verdicts(files: Sequence[RuleFile], blocks: Sequence[Block],
                   lang: str | None = None) -> Verdicts:
     """What the text directives of ``files`` do to ``blocks``, under the prose guard.
@@ -923,12 +971,15 @@ def rule_verdicts(files: Sequence[RuleFile], blocks: Sequence[Block],
     suspended: list[Removal] = []
     ends: set[int] = set()
     line_hits = _drop_line_hits(files, blocks)
+    joined = _Joined(blocks)
     for cls in TEXT_RULE_TYPES:
         for f in reversed(files):
             for rule in f.text:
                 if type(rule) is not cls or not rule.applies_to(lang):
                     continue
                 hits = line_hits.get(id(rule)) if line_hits is not None else None
+                if hits is None and not joined.may_match(rule):
+                    hits = []
                 found = [i for i in (rule.apply(blocks) if hits is None else hits)
                          if i not in removed]
                 share = _guarded_share(rule, found, weights, total)
@@ -940,12 +991,13 @@ def rule_verdicts(files: Sequence[RuleFile], blocks: Sequence[Block],
                     removed[i] = rule
                 if isinstance(rule, DropLine) and rule.ends_article:
                     ends.update(rule.apply(blocks) if hits is None else hits)
-    return Verdicts(removed, _trims(files, blocks, removed, lang), tuple(suspended),
-                    _other_language(files, blocks, lang, line_hits), frozenset(ends))
+    return Verdicts(removed, _trims(files, blocks, removed, lang, joined), tuple(suspended),
+                    _other_language(files, blocks, lang, line_hits, joined), frozenset(ends))
 
 
 def _other_language(files: Sequence[RuleFile], blocks: Sequence[Block], lang: str | None,
-                    line_hits: Mapping[int, list[int]] | None) -> tuple[Removal, ...]:
+                    line_hits: Mapping[int, list[int]] | None,
+                    joined: _Joined | None = None) -> tuple[Removal, ...]:
     """An explain record for each rule left out for the document's language that would have
     acted on a line: the first such line (``drop_line`` hits come from the set search)."""
     out: list[Removal] = []
@@ -954,6 +1006,8 @@ def _other_language(files: Sequence[RuleFile], blocks: Sequence[Block], lang: st
             if rule.applies_to(lang):
                 continue
             hits = line_hits.get(id(rule)) if line_hits is not None else None
+            if hits is None and joined is not None and not joined.may_match(rule):
+                hits = []
             if hits is None:
                 hits = [i for i, b in enumerate(blocks) if rule.trim(b.text) is not None] \
                     if isinstance(rule, TrimTail) else rule.apply(blocks)
@@ -1012,10 +1066,12 @@ def _guarded_share(rule: TextRule, found: Sequence[int], weights: Sequence[float
 
 
 def _trims(files: Sequence[RuleFile], blocks: Sequence[Block], removed: Mapping[int, TextRule],
-           lang: str | None = None) -> dict[int, tuple[str, TrimTail]]:
+           lang: str | None = None,
+           joined: _Joined | None = None) -> dict[int, tuple[str, TrimTail]]:
     """Lines kept without the tail a ``trim_tail`` rule cuts (the most specific file first)."""
     rules = [r for f in reversed(files) for r in f.text
-             if isinstance(r, TrimTail) and r.applies_to(lang)]
+             if isinstance(r, TrimTail) and r.applies_to(lang)
+             and (joined is None or joined.may_match(r))]
     out: dict[int, tuple[str, TrimTail]] = {}
     for rule in rules:
         for i, b in enumerate(blocks):

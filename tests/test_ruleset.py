@@ -250,3 +250,43 @@ def test_host_match_is_the_most_specific_selection():
 
     sel = RuleSet((site, theme)).select("https://a.com/x", "spot_img")
     assert sel.names == ("zz-theme", "a.com")
+
+
+# --- one search of the whole text before the line-by-line ones ------------------------------
+
+
+def _documents():
+    from conftest import FIXTURES
+
+    rules = load_rules()
+    docs = [t.input for f in rules.files for t in f.tests if t.kind == "text"]
+    docs += [p.read_text(encoding="utf-8", errors="replace")
+             for p in sorted((FIXTURES / "scripts").glob("*.txt"))]
+    docs += [p.read_text(encoding="utf-8", errors="replace")
+             for p in sorted((FIXTURES / "seeds" / "raw").glob("*.txt"))]
+    return rules, [[Block(line.strip()) for line in d.splitlines() if line.strip()] for d in docs]
+
+
+@pytest.mark.parametrize("lang", [None, "en", "de", "ja"])
+def test_the_whole_text_search_changes_no_verdict(monkeypatch, lang):
+    from cleaner import ruleset
+
+    rules, docs = _documents()
+    files = list(rules.files)
+    fast = [ruleset.rule_verdicts(files, blocks, lang) for blocks in docs]
+    monkeypatch.setattr(ruleset._Joined, "may_match", lambda self, rule: True)
+    slow = [ruleset.rule_verdicts(files, blocks, lang) for blocks in docs]
+    assert fast == slow
+    assert any(v.removed for v in fast)
+
+
+def test_a_pattern_anchored_at_the_text_start_is_searched_line_by_line():
+    from cleaner import ruleset
+
+    f = parse_rule_file(b'[match]\nhosts = ["a.com"]\n[[truncate_at]]\nname = "cut"\n'
+                        b'pattern = "\\\\AComments$"\nmin_prose_before = 0\nforce = true\n'
+                        b'[[test]]\nname = "t"\ninput = "x"\nmust_contain = ["x"]\n',
+                        "a.com", "rules/a.com.toml")
+    blocks = [Block("Title"), Block("Comments"), Block("Great post")]
+    assert ruleset._multiline(f.text[0].pattern.pattern) is None
+    assert sorted(ruleset.rule_verdicts([f], blocks).removed) == [1, 2]
