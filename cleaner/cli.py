@@ -29,6 +29,7 @@ from cleaner.config import (
     InputConfig,
     check_outputs,
     fixed_time_from_env,
+    parse_jobs,
     parse_timeout,
     split_outputs,
 )
@@ -135,14 +136,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _SIZE = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
-
-
-def parse_jobs(text: str) -> int:
-    """``-j N``: a whole number >= 1; argparse turns the ValueError into a usage error."""
-    jobs = int(text)
-    if jobs < 1:
-        raise ValueError(text)
-    return jobs
 
 
 def parse_size(text: str) -> int:

@@ -108,6 +108,14 @@ class Config:
     progress: bool = False
 
 
+def parse_jobs(text: str) -> int:
+    """``-j N``: a whole number >= 1; argparse turns the ValueError into a usage error."""
+    jobs = int(text)
+    if jobs < 1:
+        raise ValueError(text)
+    return jobs
+
+
 def parse_timeout(text: str) -> float:
     """``--timeout SECONDS``: a number >= 0 (0: no limit); argparse turns ValueError into a
     usage error."""

@@ -18,6 +18,7 @@ from cleaner.config import (
     DEFAULT_TIMEOUT,
     ConfigError,
     fixed_time_from_env,
+    parse_jobs,
     parse_timeout,
     split_outputs,
 )
@@ -28,6 +29,7 @@ from cleaner.model import Doc, RawDoc, Reject, Skipped
 from cleaner.pipeline import Summary, build_steps
 from cleaner.pipeline import run as run_pipeline
 from cleaner.ruleset import load_rules
+from cleaner.runners import default_jobs
 from cleaner.sinks import Outputs, open_sinks
 
 REPLAY_EPILOG = """\
@@ -77,6 +79,9 @@ def add_parser(sub: Any) -> None:
     reclean.add_argument("--lang", metavar="CODES", help="expected languages, as for clean")
     reclean.add_argument("--timeout", metavar="SECONDS", type=parse_timeout,
                          default=DEFAULT_TIMEOUT, help="time budget per document, as for clean")
+    reclean.add_argument("-j", "--jobs", type=parse_jobs, default=None, metavar="N",
+                         help="clean in N worker processes, as for clean (default: one per "
+                         "core); the output is the same for every N")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -197,7 +202,7 @@ def _reclean(args: argparse.Namespace) -> int:
 
     summary = Summary()
     with open_sinks(outputs, rules.version) as write:
-        for new in run_pipeline(raws(), steps, summary):
+        for new in run_pipeline(raws(), steps, summary, jobs=args.jobs or default_jobs()):
             if isinstance(new, Skipped):
                 continue
             old = olds.popleft()

@@ -159,8 +159,9 @@ def test_reclean_writes_the_same_archive_twice_under_a_fixed_clock(archived, tmp
     one, two = tmp_path / "one", tmp_path / "two"
     one.mkdir()
     two.mkdir()
-    assert replay(capsys, "reclean", archived[1], "-o", one / "c.warc.gz")[0] == 0
-    assert replay(capsys, "reclean", archived[1], "-o", two / "c.warc.gz")[0] == 0
+    # ... and with any number of worker processes.
+    assert replay(capsys, "reclean", archived[1], "-j", "1", "-o", one / "c.warc.gz")[0] == 0
+    assert replay(capsys, "reclean", archived[1], "-j", "2", "-o", two / "c.warc.gz")[0] == 0
     assert (one / "c.warc.gz").read_bytes() == (two / "c.warc.gz").read_bytes()
     assert (one / "c.warc.gz.cdxj").read_bytes() == (two / "c.warc.gz.cdxj").read_bytes()
 
