@@ -39,7 +39,7 @@ from cleaner.language import expected_languages
 from cleaner.model import Doc, Reject, Skipped
 from cleaner.pipeline import Step, Summary, build_steps, run
 from cleaner.ruleset import RuleSet, load_rules
-from cleaner.runners import default_jobs
+from cleaner.runners import default_jobs, make_runner
 from cleaner.safetext import printable
 from cleaner.sinks import Outputs, open_sinks
 
@@ -299,7 +299,7 @@ def _clean(cfg: Config, reporter: Reporter, rules: RuleSet, steps: Sequence[Step
                       explain=cfg.explain, rejects=cfg.rejects)
     with open_sinks(outputs, rules.version) as write:
         for result in run(iter_inputs(cfg.inputs), steps, summary, cfg.keep_duplicates,
-                          cfg.jobs):
+                          runner=make_runner(cfg, steps)):
             reporter.result(result, summary)
             if not isinstance(result, Skipped):
                 write(result)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import signal
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from cleaner import boilerplate
 from cleaner.config import DEFAULT_TIMEOUT
@@ -40,6 +39,10 @@ from cleaner.ruleset import (
 from cleaner.safetext import printable
 from cleaner.textstats import word_count
 from cleaner.urls import UrlRefused, check_url
+
+if TYPE_CHECKING:
+    from cleaner.reduce import CorpusStage
+    from cleaner.runners import Runner
 
 
 class Step(Protocol):
@@ -335,9 +338,52 @@ def build_steps(rules: RuleSet, lang: str | None,
         lang: expected language codes, comma-separated (see :func:`expected_languages`).
         timeout: seconds one document may take (0: no limit).
     """
-    return (Budget(seconds=timeout), Parse(), SelectRules(rules), ExtractHtml(rules),
-            TextRules(rules), TextScrape(rules), LanguageFilter(expected=lang),
-            KeepExtraction(), Finish())
+    return Pipeline(rules, lang, timeout).steps
+
+
+@dataclass(frozen=True, slots=True)
+class Pipeline:
+    """The one entry to cleaning: the steps of ``cleaner clean``, built once from the rules,
+    the expected languages and the time budget.
+
+    ``clean``, ``replay reclean``, ``check`` and the ``rules`` tools all clean through it; a tool
+    that needs a document as a step sees it (``rules which``: the extracted text) runs the steps
+    only up to that one with ``until``.
+
+    Attributes:
+        rules: the rule set.
+        lang: expected language codes, comma-separated (see :func:`expected_languages`).
+        timeout: seconds one document may take (0: no limit).
+        steps: the steps, in order.
+    """
+
+    rules: RuleSet
+    lang: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    steps: tuple[Step, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        steps: tuple[Step, ...] = (
+            Budget(seconds=self.timeout), Parse(), SelectRules(self.rules),
+            ExtractHtml(self.rules), TextRules(self.rules), TextScrape(self.rules),
+            LanguageFilter(expected=self.lang), KeepExtraction(), Finish())
+        object.__setattr__(self, "steps", steps)
+
+    def upto(self, until: str) -> tuple[Step, ...]:
+        """The steps up to and including the one named ``until`` (``parse``, ``extract``, ...).
+
+        Raises:
+            ValueError: no step has that name.
+        """
+        names = [s.name for s in self.steps]
+        if until not in names:
+            raise ValueError(f"no step named {until!r}; the steps are {', '.join(names)}")
+        return self.steps[:names.index(until) + 1]
+
+    def clean(self, raw: RawDoc, until: str | None = None) -> Doc | Reject:
+        """Clean one raw document (see :func:`clean_one`); with ``until``, only up to and
+        including that step, for a tool that looks at the document there."""
+        return clean_one(raw, self.steps if until is None else self.upto(until))
 
 
 # --- running ------------------------------------------------------------------------------------
@@ -475,19 +521,25 @@ def run(
     summary: Summary,
     keep_duplicates: bool = False,
     jobs: int = 1,
+    *,
+    runner: Runner | None = None,
+    stages: Sequence[CorpusStage] | None = None,
 ) -> Iterator[Doc | Reject | Skipped]:
     """Clean every input and yield each document or reject in input order, counting in ``summary``.
 
-    The map (:func:`clean_one`) runs in ``jobs`` worker processes (see :mod:`cleaner.runners`);
-    the reduce runs here, in input order: exact duplicates (same clean text, or the same id) are
-    rejected unless ``keep_duplicates``. Skipped paths (not inputs) are passed on for the report
-    and counted apart from documents. The output is the same for every ``jobs``.
+    The map (:func:`clean_one`) runs where ``runner`` says (default: ``jobs`` local worker
+    processes, see :mod:`cleaner.runners`); the reduce runs here, in input order, through the
+    corpus ``stages`` (default: exact dedup unless ``keep_duplicates``; see
+    :mod:`cleaner.reduce`). Skipped paths (not inputs) are passed on for the report and counted
+    apart from documents. The output is the same whatever the runner.
     """
-    from cleaner.runners import in_order
+    from cleaner.reduce import default_stages, reduce
+    from cleaner.runners import LocalRunner
 
-    seen: dict[str, str] = {}
-    start = time.perf_counter()
-    for item, mapped in in_order(inputs, RawDoc, steps, jobs):
+    mapper = runner or LocalRunner(steps, jobs)
+    corpus = default_stages(keep_duplicates) if stages is None else stages
+    start = time.perf_counter() - summary.seconds
+    for item, mapped in mapper.map(inputs, RawDoc):
         if isinstance(item, Skipped):
             summary.skipped[item.what] += 1
             yield item
@@ -501,17 +553,8 @@ def run(
             result, timer = mapped
             for step, seconds in timer.items():
                 summary.seconds_by_step[step] = summary.seconds_by_step.get(step, 0.0) + seconds
-        if isinstance(result, Doc) and not keep_duplicates:
-            result = _dedup(result, seen)
+        if isinstance(result, Doc):
+            result = reduce(result, corpus)
         summary.count(result)
         summary.seconds = time.perf_counter() - start
         yield result
-
-
-def _dedup(doc: Doc, seen: dict[str, str]) -> Doc | Reject:
-    key = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
-    first = seen.get(key) or seen.get(doc.id)
-    if first is not None:
-        return Reject(RejectReason.DUPLICATE, f"same clean text as {first}", doc.raw.source)
-    seen[key] = seen[doc.id] = str(doc.raw.source)
-    return doc

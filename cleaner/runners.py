@@ -22,12 +22,13 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
-from typing import TYPE_CHECKING, TypeVar
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from cleaner.model import Doc, RawDoc, Reject, RejectReason
 
 if TYPE_CHECKING:
+    from cleaner.config import Config
     from cleaner.pipeline import Step
 
 T = TypeVar("T")
@@ -49,6 +50,30 @@ def default_jobs() -> int:
 def can_fork() -> bool:
     """Whether worker processes can be forked here (Linux, the BSDs, macOS)."""
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+class Runner(Protocol):
+    """Where the map runs; it decides that and nothing else."""
+
+    def map(self, items: Iterable[T], is_work: type[RawDoc]) -> Iterator[tuple[T, Timed | None]]:
+        """Each item with its result (None for an item that is not ``is_work``), in input
+        order."""
+
+
+@dataclass(frozen=True, slots=True)
+class LocalRunner:
+    """The map in this process (``jobs`` 1) or in ``jobs`` forked worker processes."""
+
+    steps: Sequence[Step]
+    jobs: int = 1
+
+    def map(self, items: Iterable[T], is_work: type[RawDoc]) -> Iterator[tuple[T, Timed | None]]:
+        return in_order(items, is_work, self.steps, self.jobs)
+
+
+def make_runner(cfg: Config, steps: Sequence[Step]) -> Runner:
+    """The runner a configuration asks for."""
+    return LocalRunner(steps, cfg.jobs)
 
 
 def map_serial(raws: Iterable[RawDoc], steps: Sequence[Step]) -> Iterator[Timed]:
