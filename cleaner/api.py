@@ -26,7 +26,7 @@ from cleaner.archive.jsonl import to_record
 from cleaner.config import DEFAULT_TIMEOUT
 from cleaner.language import expected_languages
 from cleaner.model import Doc, Kind, Meta, RawDoc, Reject, RejectReason, Source
-from cleaner.pipeline import Step, build_steps, clean_one
+from cleaner.pipeline import Pipeline, Step
 from cleaner.ruleset import load_rules
 
 Record = dict[str, Any]
@@ -50,15 +50,15 @@ class Cleaner:
                  lang: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
         self._options = (tuple(Path(r) for r in rules), bundled_rules, lang, timeout)
         self.rules = load_rules(self._options[0], bundled_rules)
-        self.steps: tuple[Step, ...] = build_steps(self.rules, expected_languages(lang),
-                                                   timeout)
+        self.pipeline = Pipeline(self.rules, expected_languages(lang), timeout)
+        self.steps: tuple[Step, ...] = self.pipeline.steps
 
     def __reduce__(self) -> tuple[type[Cleaner], tuple[Any, ...]]:
         return Cleaner, self._options
 
     def clean(self, raw: RawDoc) -> Doc | Reject:
         """Clean one raw document: the document, or why it was rejected."""
-        return clean_one(raw, self.steps)
+        return self.pipeline.clean(raw)
 
     def clean_html(self, html: str | bytes, url: str | None = None,
                    source: str = "<api>") -> Record | Reject:
@@ -101,5 +101,5 @@ class Cleaner:
                      url_from="record" if url else None,
                      charset="utf-8" if isinstance(content, str) else None,
                      meta=meta or Meta())
-        result = clean_one(raw, self.steps)
+        result = self.pipeline.clean(raw)
         return result if isinstance(result, Reject) else to_record(result, self.rules.version)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cleaner.model import Doc
-from cleaner.pipeline import build_steps, clean_one
+from cleaner.pipeline import Pipeline
 from cleaner.ruleset import RuleFile, RuleSet, RuleTest
 
 
@@ -26,7 +26,7 @@ class RuleTestResult:
 def run_rule_test(rules: RuleSet, file: RuleFile, test: RuleTest) -> RuleTestResult:
     """Clean the test's input with the whole rule set and check what it must and must not keep."""
     raw = test.raw_doc(file.label)
-    result = clean_one(raw, build_steps(rules, None))
+    result = Pipeline(rules).clean(raw)
     if not isinstance(result, Doc):
         return RuleTestResult(file, test, (f"rejected: {result.reason.value}: {result.detail}",))
     problems: list[str] = []

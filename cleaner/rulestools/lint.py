@@ -21,7 +21,7 @@ from lxml import etree
 from cleaner.boilerplate import guess_stoplist
 from cleaner.extract import parse_html
 from cleaner.model import Block, Doc
-from cleaner.pipeline import ExtractHtml, Parse, SelectRules, to_doc
+from cleaner.pipeline import Pipeline
 from cleaner.ruleset import (
     DropBetween,
     DropLinkList,
@@ -108,14 +108,10 @@ class _Probe:
 
 def _probe(rules: RuleSet, file: RuleFile, test: RuleTest) -> _Probe:
     raw = test.raw_doc(file.label)
-    result = to_doc(raw)
+    result = Pipeline(rules).clean(raw, until="extract")
     tree = None
-    for step in (Parse(), SelectRules(rules), ExtractHtml(rules)):
-        if not isinstance(result, Doc):
-            break
-        if step.name == "extract" and result.tree is not None:
-            tree = parse_html(result.source_text)  # extraction changes the tree it is given
-        result = step.apply(result)
+    if isinstance(result, Doc) and result.kind == "html":
+        tree = parse_html(result.source_text)  # a fresh parse: extraction changes its tree
     blocks = result.blocks if isinstance(result, Doc) else ()
     return _Probe(test, blocks, tree,
                   document_language(blocks, guess_stoplist(blocks), raw.meta.get("lang")))

@@ -39,7 +39,7 @@ from cleaner.boilerplate import guess_stoplist
 from cleaner.config import ConfigError, InputConfig
 from cleaner.inputs import iter_inputs
 from cleaner.model import Block, Doc, RawDoc, Reject, Skipped, Source
-from cleaner.pipeline import ExtractHtml, Parse, SelectRules, build_steps, clean_one, to_doc
+from cleaner.pipeline import Pipeline
 from cleaner.ruleset import (
     LINK_LIST_MAX_WORDS,
     DropLine,
@@ -94,14 +94,12 @@ def read_pages(paths: Sequence[str], rules: RuleSet) -> tuple[list[Page], list[s
     pages: list[Page] = []
     skipped: list[str] = []
     seen: dict[tuple[str, ...], str] = {}
+    pipeline = Pipeline(rules)
     for item in iter_inputs(InputConfig(paths=tuple(paths))):
         if isinstance(item, Skipped):
             skipped.append(f"{item.source}: skipped: {item.detail}")
             continue
-        doc: Doc | Reject = item if isinstance(item, Reject) else to_doc(item)
-        for step in (Parse(), SelectRules(rules), ExtractHtml(rules)):
-            if isinstance(doc, Doc):
-                doc = step.apply(doc)
+        doc = item if isinstance(item, Reject) else pipeline.clean(item, until="extract")
         if isinstance(doc, Reject):
             source = doc.source or item.source
             skipped.append(f"{source}: skipped: {doc.reason.value}: {doc.detail}")
@@ -438,7 +436,7 @@ def _join(blocks: Sequence[Block]) -> str:
 def _clean(rules: RuleSet, text: str, url: str | None) -> Doc | Reject:
     raw = RawDoc(data=text.encode("utf-8"), source=Source("suggest"), kind="text", url=url,
                  url_from="test" if url else None)
-    return clean_one(raw, build_steps(rules, None))
+    return Pipeline(rules).clean(raw)
 
 
 def _prefix(text: str, chars: int = 60) -> str:

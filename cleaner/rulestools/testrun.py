@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cleaner.pipeline import build_steps, clean_one
+from cleaner.pipeline import Pipeline
 from cleaner.ruleset import RuleFile, RuleSet, RuleTest
 from cleaner.rulestools.context import RulesContext, problem_line
 from cleaner.ruletests import RuleTestResult, run_rule_test
@@ -50,7 +50,7 @@ def _who_removed(rules: RuleSet, file: RuleFile, test: RuleTest, needle: str,
     ``removed=False``, which rule was suspended (the prose guard, another language) on a
     string the test must lose."""
     raw = test.raw_doc(file.label)
-    result = clean_one(raw, build_steps(rules, None))
+    result = Pipeline(rules).clean(raw)
     for r in result.removals:
         if r.removed == removed and needle in r.text:
             return f" (removed by {r.rule}: {r.reason})" if removed else \

@@ -9,7 +9,7 @@ from cleaner.boilerplate import guess_stoplist
 from cleaner.config import InputConfig
 from cleaner.inputs import iter_inputs
 from cleaner.model import Doc, Reject, Skipped
-from cleaner.pipeline import ExtractHtml, Parse, SelectRules, to_doc
+from cleaner.pipeline import Pipeline
 from cleaner.ruleset import RuleSet, document_language
 
 
@@ -32,12 +32,11 @@ def _near_misses(rules: RuleSet, picked: set[str], text: str) -> Iterator[str]:
                    f"needs ({', '.join(repr(x) for x in found)})")
 
 
-def _language(rules: RuleSet, doc: Doc) -> str:
+def _language(pipeline: Pipeline, doc: Doc) -> str:
     """The document's language as rules with ``lang`` see it (HTML: of the extracted text)."""
     blocks = doc.blocks
     if doc.kind == "html":
-        selected = SelectRules(rules).apply(doc)
-        extracted = ExtractHtml(rules).apply(selected) if isinstance(selected, Doc) else selected
+        extracted = pipeline.clean(doc.raw, until="extract")
         blocks = extracted.blocks if isinstance(extracted, Doc) else ()
     lang = document_language(blocks, guess_stoplist(blocks), doc.raw.meta.get("lang"))
     return f"language {lang}" if lang else "language not known (no rule with lang applies)"
@@ -45,19 +44,19 @@ def _language(rules: RuleSet, doc: Doc) -> str:
 
 def which(inputs: InputConfig, rules: RuleSet) -> Iterator[Which]:
     """For every document of the inputs: its URL, the files that apply and why."""
+    pipeline = Pipeline(rules)
     for item in iter_inputs(inputs):
         if isinstance(item, Skipped):
             continue
-        doc: Doc | Reject = item if isinstance(item, Reject) else to_doc(item)
-        if isinstance(doc, Doc):
-            doc = Parse().apply(doc)  # the URL a canonical link or Source line states
+        # parsed: with the URL a canonical link or Source line states
+        doc = item if isinstance(item, Reject) else pipeline.clean(item, until="parse")
         if isinstance(doc, Reject):
             source = doc.source or item.source
             yield Which((f"{source}: cannot be read: {doc.reason.value}: {doc.detail}",), False)
             continue
         selection = rules.select(doc.url, doc.source_text)
         url = f"url {doc.url} (from {doc.url_from})" if doc.url else "no url"
-        lines = [f"{doc.raw.source}: {doc.kind}, {url}, {_language(rules, doc)}"]
+        lines = [f"{doc.raw.source}: {doc.kind}, {url}, {_language(pipeline, doc)}"]
         lines += [f"  {f.label}: {why}"
                   for f, why in zip(selection.files, selection.reasons, strict=True)]
         lines += _near_misses(rules, {f.label for f in selection.files}, doc.source_text)
