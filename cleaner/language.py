@@ -22,6 +22,7 @@ import re
 import string
 import threading
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -172,7 +173,13 @@ def _compatible(script: str, doc_script: str) -> bool:
 
 
 class _Detector:
-    """A lazily loaded, seeded langdetect factory shared by the process."""
+    """A seeded langdetect, loaded lazily and shared by the process.
+
+    With the pinned langdetect, its profiles are held compactly (:class:`_Profiles`) and
+    :func:`_probabilities` computes its answer; langdetect's own factory (a list of 55 floats
+    per n-gram: some 60 MB) is loaded only with another release, and by the tests that compare
+    the two.
+    """
 
     _lock = threading.Lock()
     _factory: ClassVar[Any] = None
@@ -180,6 +187,7 @@ class _Detector:
 
     @classmethod
     def factory(cls) -> Any:
+        """langdetect's own seeded factory (the reference the fast path is tested against)."""
         with cls._lock:
             if cls._factory is None:
                 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
@@ -187,27 +195,99 @@ class _Detector:
                 factory = DetectorFactory()
                 factory.load_profile(PROFILES_DIRECTORY)
                 factory.seed = 0
-                if version("langdetect") == _LANGDETECT_VERSION:
-                    cls._ngrams = _Ngrams(factory.word_lang_prob_map)
                 cls._factory = factory
-            return cls._factory
+        cls.ngrams()
+        return cls._factory
+
+    @classmethod
+    def ngrams(cls) -> _Ngrams | None:
+        """The n-gram reader over the compact profiles; None when langdetect is not the
+        release :func:`_probabilities` is written against."""
+        with cls._lock:
+            if cls._ngrams is None and version("langdetect") == _LANGDETECT_VERSION:
+                from langdetect.detector_factory import PROFILES_DIRECTORY
+
+                cls._ngrams = _Ngrams(_Profiles(PROFILES_DIRECTORY))
+            return cls._ngrams
 
     @classmethod
     def detect(cls, text: str) -> tuple[str, float] | None:
         """Best language and its probability, or None when langdetect cannot tell."""
         from langdetect.lang_detect_exception import LangDetectException
 
-        factory = cls.factory()
-        if cls._ngrams is not None:
-            best = _probabilities(factory, cls._ngrams, text)
+        ngrams = cls.ngrams()
+        if ngrams is not None:
+            best = _probabilities(ngrams.profiles, ngrams, text)
             return best[0] if best else None
-        detector = factory.create()
+        detector = cls.factory().create()
         detector.append(text)
         try:
             found = detector.get_probabilities()
         except LangDetectException:
             return None
         return (found[0].lang, found[0].prob) if found else None
+
+
+class _Profiles:
+    """langdetect's n-gram probabilities per language, as its ``DetectorFactory.load_profile``
+    computes them, held as the non-zero entries only (184,000 of 4.8 million: 2 MB, not 60).
+
+    A gram's row (one probability per language) is made when a text needs it, and the rows
+    made last are kept, up to ``MAX_ROWS``.
+    """
+
+    MAX_ROWS = 1 << 13
+    seed = 0
+
+    def __init__(self, directory: str) -> None:
+        import json
+
+        self.langlist: list[str] = []
+        self.known: dict[str, int] = {}  # gram -> its number
+        grams, langs, probs = array("l"), bytearray(), array("d")
+        # The files in langdetect's order (the directory's, as os.listdir gives it), the
+        # languages numbered as it does.
+        for path in Path(directory).iterdir():
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            profile = json.loads(path.read_text(encoding="utf-8"))
+            index = len(self.langlist)
+            self.langlist.append(profile["name"])
+            n_words = profile["n_words"]
+            for word, count in profile["freq"].items():
+                length = len(word)
+                if 1 <= length <= 3:
+                    grams.append(self.known.setdefault(word, len(self.known)))
+                    langs.append(index)
+                    probs.append(1.0 * count / n_words[length - 1])
+        # Entries grouped by gram (a gram's from starts[g] to starts[g + 1]), languages in
+        # order within each.
+        self.starts = array("l", [0] * (len(self.known) + 1))
+        for g in grams:
+            self.starts[g + 1] += 1
+        for g in range(len(self.known)):
+            self.starts[g + 1] += self.starts[g]
+        self.langs = bytearray(len(grams))
+        self.probs = array("d", bytes(8 * len(grams)))
+        at = array("l", self.starts)
+        for g, lang, prob in zip(grams, langs, probs, strict=True):
+            self.langs[at[g]] = lang
+            self.probs[at[g]] = prob
+            at[g] += 1
+        self.rows: dict[str, list[float]] = {}
+
+    def row(self, gram: str) -> list[float]:
+        """The gram's probability in each language (0.0 where langdetect's row holds 0.0)."""
+        row = self.rows.get(gram)
+        if row is None:
+            if len(self.rows) >= self.MAX_ROWS:
+                self.rows.clear()
+            g = self.known[gram]
+            row = [0.0] * len(self.langlist)
+            for k in range(self.starts[g], self.starts[g + 1]):
+                row[self.langs[k]] = self.probs[k]
+            self.rows[gram] = row
+        return row
 
 
 # langdetect's Detector, computing the same numbers (bit for bit, tested) without its loops per
@@ -243,8 +323,9 @@ class _Ngrams:
 
     MAX_WORDS = 1 << 16
 
-    def __init__(self, known: dict[str, list[float]]) -> None:
-        self.known = known
+    def __init__(self, profiles: _Profiles) -> None:
+        self.profiles = profiles
+        self.known = profiles.known
         self.normal: dict[int, str] = {}
         self.words: dict[tuple[str, bool], tuple[str, ...]] = {}
 
@@ -301,13 +382,15 @@ def _probabilities(factory: Any, ngrams: _Ngrams, text: str) -> list[tuple[str, 
     grams = ngrams(_langdetect_text(text))
     if not grams:
         return []
+    row = ngrams.profiles.row
+    rows = {gram: row(gram) for gram in set(grams)}
     langs = len(factory.langlist)
     rnd = random.Random()
     rnd.seed(factory.seed)
     total = [0.0] * langs
     for _ in range(_LD_TRIALS):
         alpha = Detector.ALPHA_DEFAULT + rnd.gauss(0.0, 1.0) * Detector.ALPHA_WIDTH
-        prob, norm = _trial(ngrams.known, grams, rnd.choice, alpha / Detector.BASE_FREQ, langs)
+        prob, norm = _trial(rows, grams, rnd.choice, alpha / Detector.BASE_FREQ, langs)
         total = [t + p / norm / _LD_TRIALS for t, p in zip(total, prob, strict=False)]
     found = [(lang, p) for lang, p in zip(factory.langlist, total, strict=False)
              if p > Detector.PROB_THRESHOLD]
