@@ -13,26 +13,33 @@ import gzip
 import hashlib
 import html.entities
 import json
-import os
 import re
 import stat
-import zlib
 from collections import Counter
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from functools import cache
 from pathlib import Path
-from typing import IO, Any, Literal, cast
+from typing import IO, Any, cast
 from urllib.parse import urlsplit
 
 import re2
 
 from cleaner.archive.atomic import open_temp
 from cleaner.archive.jsonl import dumps
-from cleaner.archive.replay import ArchivedDoc, read_archive
 from cleaner.boilerplate import guess_stoplist
 from cleaner.config import ConfigError
+from cleaner.corpus import (
+    CorpusDoc,
+    CorpusProblem,
+    FileKind,
+    ProblemKind,
+    open_lines,
+    read_corpus,
+    reason,
+    walk,
+)
 from cleaner.language import (
     MAX_STOPWORD_SHARE,
     MIN_JUDGED_WORDS,
@@ -194,21 +201,7 @@ class Summary:
     copies: Counter[str] = field(default_factory=Counter)  # path -> documents checked before
 
 
-# --- files --------------------------------------------------------------------------------------
-
-FileKind = Literal["jsonl", "warc", "txt"]
-
-
-def file_kind(path: Path) -> FileKind | None:
-    """The kind of corpus file by name, None for anything else."""
-    name = path.name.lower()
-    if name.endswith((".jsonl", ".jsonl.gz")):
-        return "jsonl"
-    if name.endswith((".warc", ".warc.gz")):
-        return "warc"
-    if name.endswith(".txt"):
-        return "txt"
-    return None
+# --- files and documents ------------------------------------------------------------------------
 
 
 def excluded(path: Path, settings: CheckSettings) -> bool:
@@ -224,74 +217,67 @@ def excluded(path: Path, settings: CheckSettings) -> bool:
     return any(fnmatch(c, glob) for glob in settings.exclude for c in candidates)
 
 
-def walk(paths: Iterable[str],
-         settings: CheckSettings) -> Iterator[tuple[Path, FileKind] | Finding]:
-    """The corpus files under the paths, in order, each once: directories are walked sorted,
-    skipping hidden entries and files of other kinds; a file of another kind named outright
-    is E002 (a file checked twice would be its own duplicate)."""
-    seen: set[Path] = set()
-    for given in paths:
-        path = Path(given)
-        if excluded(path, settings):
-            continue
-        if not path.exists():
-            yield Finding(given, 0, None, "E001", "no such file or directory")
-        elif path.is_dir():
-            yield from (item for item in _walk_dir(path, settings) if _first(item[0], seen))
-        elif (kind := file_kind(path)) is None:
-            yield Finding(given, 0, None, "E002", "not a corpus file: expected .jsonl, "
-                          ".jsonl.gz, .warc, .warc.gz or .txt")
-        elif _first(path, seen):
-            yield path, kind
+# What a problem of the corpus reader is as a finding.
+_PROBLEM_CODES: dict[ProblemKind, str] = {
+    "missing": "E001", "unreadable": "E001", "not_corpus": "E002", "invalid_json": "F001",
+    "invalid_utf8": "F002", "no_record": "F003"}
 
 
-def _first(path: Path, seen: set[Path]) -> bool:
-    real = path.resolve()
-    if real in seen:
-        return False
-    seen.add(real)
-    return True
-
-
-def _walk_dir(root: Path, settings: CheckSettings) -> Iterator[tuple[Path, FileKind]]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames
-                             if not d.startswith(".") and not excluded(here / d, settings))
-        for name in sorted(filenames):
-            path = here / name
-            kind = file_kind(path)
-            if kind and not name.startswith(".") and not excluded(path, settings):
-                yield path, kind
-
-
-# --- documents ----------------------------------------------------------------------------------
+def _finding(problem: CorpusProblem) -> Finding:
+    """A problem of the corpus reader as a finding; in a WARC archive, at its offset."""
+    message = problem.message
+    if problem.offset is not None:
+        message = f"@{problem.offset}: {message}"
+    return Finding(problem.path, problem.line, problem.col, _PROBLEM_CODES[problem.what],
+                   message, offset=problem.offset)
 
 
 @dataclass(slots=True)
 class _Doc:
-    """A document read from any kind of file, ready for the text checks."""
+    """A document of a corpus file as the text checks see it: its lines and paragraphs."""
 
-    path: str
-    kind: FileKind
-    line: int
-    offset: int | None
-    id: str | None
-    url: Any
-    lang: str | None
-    site: str | None
+    of: CorpusDoc
     lines: list[str]  # the text split at newlines, as stored
     blocks: list[int]  # indices into lines of the non-blank ones: the paragraphs
-    first_line: int = 0  # .txt: the file line of lines[0]
-    digest: str | None = None  # the raw capture's, as the record gives it
     problems: list[Finding] = field(default_factory=list)  # the record's F003-F005
+
+    @property
+    def path(self) -> str:
+        return self.of.path
+
+    @property
+    def kind(self) -> FileKind:
+        return self.of.kind
+
+    @property
+    def line(self) -> int:
+        """JSONL: the record's line; .txt: the line its text starts on; WARC: 0."""
+        return self.of.line
+
+    @property
+    def offset(self) -> int | None:
+        return self.of.offset
+
+    @property
+    def id(self) -> str | None:
+        return self.of.id
+
+    @property
+    def url(self) -> str | None:
+        return self.of.url
+
+    @property
+    def lang(self) -> str | None:
+        return self.of.lang
+
+    @property
+    def site(self) -> str | None:
+        return self.of.site
 
     @property
     def where(self) -> str:
         """How other findings name this document's place."""
-        if self.offset is not None:
-            return f"{self.path}@{self.offset}"
-        return f"{self.path}:{self.line}"
+        return self.of.where
 
     def block_text(self, i: int) -> str:
         return self.lines[self.blocks[i]].strip()
@@ -300,9 +286,21 @@ class _Doc:
         return "\n".join(self.block_text(i) for i in range(len(self.blocks)))
 
 
-def _doc_from_text(text: str, **fields: Any) -> _Doc:
+def _as_doc(of: CorpusDoc) -> _Doc | None:
+    """The document for the text checks; None when its record has no text (a string)."""
+    text = of.text
+    if text is None:
+        return None
     lines = text.split("\n")
-    return _Doc(lines=lines, blocks=[i for i, s in enumerate(lines) if s.strip()], **fields)
+    return _Doc(of, lines, [i for i, s in enumerate(lines) if s.strip()])
+
+
+def _doc_from_text(text: str, path: str, kind: FileKind, line: int, offset: int | None,
+                   **facts: Any) -> _Doc:
+    """A document with this text at this place; ``facts``: its id, url, lang, site, digest."""
+    doc = _as_doc(CorpusDoc(path, kind, line, offset, {**facts, "text": text}))
+    assert doc is not None  # the text is a string
+    return doc
 
 
 _REQUIRED: dict[str, tuple[type, ...]] = {
@@ -337,190 +335,15 @@ def _url_problems(url: Any, missing: str) -> Iterator[tuple[str, str]]:
         yield "F004", f"malformed source URL {url!r}: expected an absolute http(s) URL"
 
 
-def _record_doc(record: dict[str, Any], path: str, kind: FileKind, line: int,
-                offset: int | None) -> _Doc | None:
-    text = record.get("text")
-    if not isinstance(text, str):
-        return None
-    lang, site, doc_id = record.get("lang"), record.get("site"), record.get("id")
-    digest = record.get("digest")
-    return _doc_from_text(
-        text, path=path, kind=kind, line=line, offset=offset,
-        id=doc_id if isinstance(doc_id, str) else None, url=record.get("url"),
-        lang=lang if isinstance(lang, str) else None, site=site if isinstance(site, str) else None,
-        digest=digest if isinstance(digest, str) else None)
-
-
-def _open_lines(path: Path) -> IO[bytes]:
-    if path.name.lower().endswith(".gz"):
-        return cast(IO[bytes], gzip.open(path, "rb"))
-    return path.open("rb")
-
-
-READ_ERRORS = (OSError, EOFError, zlib.error)
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    """A JSONL line: its document (None when it has none) and the record's findings."""
-
-    number: int
-    doc: _Doc | None
-    record: dict[str, Any] | None
-    problems: tuple[Finding, ...] = ()
-
-
-def read_jsonl(path: Path, shown: str) -> Iterator[_Line | Finding]:
-    """Each line's findings (F001-F005) and document; E001 where the file stops reading."""
-    number = 0
-    try:
-        with _open_lines(path) as fh:
-            for number, raw in enumerate(fh, 1):
-                if raw.strip():
-                    yield from _jsonl_line(raw, number, shown)
-    except READ_ERRORS as exc:
-        where = f"after line {number}" if number else "it"
-        yield Finding(shown, number, None, "E001", f"cannot read {where}: {_reason(exc)}")
-
-
-def _jsonl_line(raw: bytes, number: int, shown: str) -> Iterator[_Line | Finding]:
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        yield Finding(shown, number, exc.start + 1, "F002",
-                      f"invalid UTF-8 at byte {exc.start + 1}: {raw[exc.start:exc.end]!r}")
-        return
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        yield Finding(shown, number, exc.colno, "F001", f"invalid JSON: {exc.msg}")
-        return
-    if not isinstance(record, dict):
-        yield Finding(shown, number, None, "F001",
-                      f"not a JSON object: a {type(record).__name__}")
-        return
-    problems = tuple(Finding(shown, number, None, code, message)
-                     for code, message in _record_problems(record))
-    yield _Line(number, _record_doc(record, shown, "jsonl", number, None), record, problems)
-
-
-def read_warc(path: Path, shown: str) -> Iterator[_Doc | Finding]:
-    """Each archived document's findings and document; E001 where the archive stops."""
-    offset = 0
-    try:
-        for item in read_archive(path):
-            if isinstance(item, ArchivedDoc):
-                offset = item.offset
-                yield from _warc_doc(item, shown)
-            else:  # cut short or damaged: read_archive stops here
-                at = item.source.offset if item.source and item.source.offset else offset
-                yield Finding(shown, 0, None, "E001", f"@{at}: {item.detail}", offset=at)
-    except (*READ_ERRORS, ValueError, KeyError) as exc:
-        yield Finding(shown, 0, None, "E001", f"@{offset}: cannot read the archive after this "
-                      f"record: {_reason(exc)}", offset=offset)
-
-
-def _warc_doc(item: ArchivedDoc, shown: str) -> Iterator[_Doc | Finding]:
-    stored = item.meta.get("record")
-    if not isinstance(stored, dict):
-        yield Finding(shown, 0, None, "F003", f"@{item.offset}: the metadata record has no "
-                      "'record' object", offset=item.offset)
-        return
-    record = item.record
-    problems = [Finding(shown, 0, None, code, f"@{item.offset}: {message}", offset=item.offset)
-                for code, message in _record_problems(record)]
-    doc = _record_doc(record, shown, "warc", 0, item.offset)
-    if doc:
-        doc.problems = problems  # reported with the document, unless it is a copy
-        yield doc
-    else:
-        yield from problems
-
-
-_FRONT_MATTER_MAX_LINES = 50
-_FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
-
-
-def read_txt(path: Path, shown: str) -> Iterator[_Doc | Finding]:
-    """A clean text file: its facts from a sidecar ``<name>.json`` or front matter."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield Finding(shown, 0, None, "E001", f"cannot read: {_reason(exc)}")
-        return
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        yield Finding(shown, line, col, "F002", f"invalid UTF-8 at byte {exc.start + 1}: "
-                      f"{data[exc.start:exc.end]!r}")
-        return
-    lines = text.split("\n")
-    facts, body_at = _front_matter(lines)
-    sidecar = _sidecar(path)
-    if sidecar is not None:
-        found = yield from _read_sidecar(sidecar, shown, path)
-        facts = {**found, **facts}
-    where = f"{path.stem}.json or front matter"
-    for code, message in _url_problems(facts.get("url"), f"give it in {where}"):
-        yield Finding(shown, 1, None, code, message)
-    body = lines[body_at:]
-    yield _Doc(path=shown, kind="txt", line=body_at + 1, offset=None,
-               id=_str_or_none(facts.get("id")), url=facts.get("url"),
-               lang=_str_or_none(facts.get("lang")), site=_str_or_none(facts.get("site")),
-               lines=body, blocks=[i for i, s in enumerate(body) if s.strip()],
-               first_line=body_at + 1)
-
-
-def _str_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _front_matter(lines: list[str]) -> tuple[dict[str, Any], int]:
-    """``---`` / ``key: value`` lines / ``---`` at the top: the keys, and the body's index."""
-    if not lines or lines[0].strip() != "---":
-        return {}, 0
-    facts: dict[str, Any] = {}
-    for i, line in enumerate(lines[1:_FRONT_MATTER_MAX_LINES], 1):
-        if line.strip() == "---":
-            return facts, i + 1
-        m = _FRONT_KEY.match(line)
-        if m:
-            facts[m.group(1).lower()] = m.group(2).strip("'\"") or None
-    return {}, 0  # never closed: not front matter
-
-
-def _sidecar(path: Path) -> Path | None:
-    for candidate in (path.with_suffix(".json"), path.with_name(path.name + ".json")):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _read_sidecar(sidecar: Path, shown: str, path: Path) -> \
-        Generator[Finding, None, dict[str, Any]]:
-    """The sidecar's findings; returns its keys (lower case)."""
-    side = str(sidecar) if shown == str(path) else str(Path(shown).with_name(sidecar.name))
-    try:
-        data = json.loads(sidecar.read_bytes())
-    except OSError as exc:
-        yield Finding(side, 0, None, "E001", f"cannot read: {_reason(exc)}")
-        return {}
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        line, col = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, None)
-        yield Finding(side, line, col, "F001", f"invalid JSON in the sidecar of {shown}: {exc}")
-        return {}
-    if not isinstance(data, dict):
-        yield Finding(side, 1, None, "F001", f"the sidecar of {shown} is not a JSON object")
-        return {}
-    return {k.lower(): v for k, v in data.items()}
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+def _problems(of: CorpusDoc) -> list[Finding]:
+    """The record's F003-F005 findings: a .txt file's at its line 1 (its URL only)."""
+    if of.kind == "txt":
+        where = f"give it in {Path(of.path).stem}.json or front matter"
+        return [Finding(of.path, 1, None, code, message)
+                for code, message in _url_problems(of.record.get("url"), where)]
+    at = f"@{of.offset}: " if of.offset is not None else ""
+    return [Finding(of.path, of.line, None, code, f"{at}{message}", offset=of.offset)
+            for code, message in _record_problems(of.record)]
 
 
 # --- text checks --------------------------------------------------------------------------------
@@ -645,52 +468,54 @@ class Checker:
 
     def check_paths(self, paths: Iterable[str]) -> Iterator[Finding]:
         """Every finding in the files under ``paths``, file by file, in order."""
-        for item in walk(paths, self.settings):
-            if isinstance(item, Finding):
-                yield self._count(item)
+        for item in walk(paths, lambda path: excluded(path, self.settings)):
+            if isinstance(item, CorpusProblem):
+                yield self._count(_finding(item))
                 continue
-            path, kind = item
             self.summary.files += 1
-            reader = {"jsonl": self._check_jsonl, "warc": self._check_docs,
-                      "txt": self._check_docs}[kind]
-            yield from reader(path, kind)
+            check = self._check_jsonl if item.kind == "jsonl" else self._check_docs
+            yield from check(item.path, item.kind)
 
     def _count(self, finding: Finding) -> Finding:
         (self.summary.fixed if finding.fixed else self.summary.findings)[finding.code] += 1
         return finding
 
     def _check_docs(self, path: Path, kind: FileKind) -> Iterator[Finding]:
-        read = read_warc if kind == "warc" else read_txt
-        for item in read(path, str(path)):
-            if isinstance(item, Finding):
-                if self.on(item.code):
-                    yield self._count(item)
-            elif self._is_copy(item):
-                self.summary.copies[item.path] += 1
+        for item in read_corpus(path, str(path), kind):
+            if isinstance(item, CorpusProblem):
+                if self.on(_PROBLEM_CODES[item.what]):
+                    yield self._count(_finding(item))
+                continue
+            doc = _as_doc(item)
+            if doc is None:
+                yield from (self._count(f) for f in _problems(item) if self.on(f.code))
+            elif self._is_copy(doc):
+                self.summary.copies[doc.path] += 1
             else:
                 self.summary.documents += 1
-                found, _ = self.check_doc(item)
-                self._remember(item, None)
-                found[:0] = [f for f in item.problems if self.on(f.code)]
+                found, _ = self.check_doc(doc)
+                self._remember(doc, None)
+                found[:0] = [f for f in _problems(item) if self.on(f.code)]
                 yield from (self._count(f) for f in found)
 
     def _check_jsonl(self, path: Path, kind: FileKind) -> Iterator[Finding]:
         """A JSONL file's findings; with ``--fix`` they wait until the file is rewritten."""
         found: list[Finding] = []
         fixes: dict[int, bytes] = {}
-        for item in read_jsonl(path, str(path)):
-            if isinstance(item, Finding):
-                if self.on(item.code):
-                    found.append(item)
-            elif item.doc is not None and self._is_copy(item.doc):
-                self.summary.copies[item.doc.path] += 1
+        for item in read_corpus(path, str(path), kind):
+            doc = None if isinstance(item, CorpusProblem) else _as_doc(item)
+            if isinstance(item, CorpusProblem):
+                if self.on(_PROBLEM_CODES[item.what]):
+                    found.append(_finding(item))
+            elif doc is not None and self._is_copy(doc):
+                self.summary.copies[doc.path] += 1
                 if self.settings.fix:  # reported with the first copy; fixed here all the same
-                    self._fix_line(item, item.doc, fixes)
+                    self._fix_line(doc, fixes)
             else:
-                found += (f for f in item.problems if self.on(f.code))
-                if item.doc is not None:
+                found += (f for f in _problems(item) if self.on(f.code))
+                if doc is not None:
                     self.summary.documents += 1
-                    found += self._fix_line(item, item.doc, fixes)
+                    found += self._fix_line(doc, fixes)
             if not self.settings.fix:
                 yield from (self._count(f) for f in found)
                 found.clear()
@@ -707,15 +532,15 @@ class Checker:
         except OSError as exc:
             return [replace(f, fixed=False) for f in found] + [Finding(
                 str(path), 0, None, "E003",
-                f"cannot write the fixes ({_reason(exc)}); the file is unchanged")]
+                f"cannot write the fixes ({reason(exc)}); the file is unchanged")]
         self.summary.fixed_files += 1
         return found
 
-    def _fix_line(self, item: _Line, doc: _Doc, fixes: dict[int, bytes]) -> list[Finding]:
+    def _fix_line(self, doc: _Doc, fixes: dict[int, bytes]) -> list[Finding]:
         """A JSONL document's findings; its line's new bytes go to ``fixes`` (with ``--fix``)."""
         found, new_text = self.check_doc(doc)
-        if new_text is not None and item.record is not None:
-            fixes[item.number] = _line_bytes({**item.record, "text": new_text})
+        if new_text is not None:
+            fixes[doc.line] = _line_bytes({**doc.of.record, "text": new_text})
         self._remember(doc, new_text)
         return found
 
@@ -723,10 +548,11 @@ class Checker:
 
     @staticmethod
     def _copy_key(doc: _Doc, text: str | None) -> tuple[str, str, bytes] | None:
-        if doc.id is None or doc.digest is None:
+        doc_id, digest = doc.id, doc.of.digest
+        if doc_id is None or digest is None:
             return None
         text = "\n".join(doc.lines) if text is None else text
-        return doc.id, doc.digest, hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+        return doc_id, digest, hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
                                                    digest_size=16).digest()
 
     def _is_copy(self, doc: _Doc) -> bool:
@@ -755,9 +581,9 @@ class Checker:
         if off and self.settings.fix and doc.kind == "jsonl":
             findings = [replace(f, fixed=True) for f in findings]
             new_text = _without(doc, off)
-            doc = _doc_from_text(new_text, path=doc.path, kind=doc.kind, line=doc.line,
-                                 offset=doc.offset, id=doc.id, url=doc.url, lang=doc.lang,
-                                 site=doc.site)
+            fixed = _as_doc(replace(doc.of, record={**doc.of.record, "text": new_text}))
+            assert fixed is not None  # the text is a string
+            doc = fixed
         findings += self._text(doc)
         findings += self._duplicates(doc)
         return findings, new_text
@@ -770,7 +596,7 @@ class Checker:
         if doc.offset is not None:
             message = f"@{doc.offset}: {message}"
         if doc.kind == "txt":
-            line = doc.first_line + (doc.blocks[block] if block is not None else 0)
+            line = doc.line + (doc.blocks[block] if block is not None else 0)
             return Finding(doc.path, line, col, code, message)
         return Finding(doc.path, doc.line, None, code, message, offset=doc.offset)
 
@@ -799,8 +625,7 @@ class Checker:
 
     def _rule_verdicts(self, doc: _Doc, blocks: Sequence[Block]) -> dict[int, str]:
         joined = "\n".join(b.text for b in blocks)
-        names = list(self.rules.select(doc.url if isinstance(doc.url, str) and doc.url else None,
-                                       joined).names)
+        names = list(self.rules.select(doc.url or None, joined).names)
         if doc.site and doc.site not in names and any(f.name == doc.site
                                                       for f in self.rules.files):
             names.append(doc.site)  # the file that matched the raw page when it was cleaned
@@ -812,7 +637,7 @@ class Checker:
             return {}
         # Rules with lang apply by the record's language, as they did when it was cleaned
         # (guessed from its words, as clean does, when the record gives none).
-        declared = doc.lang if isinstance(doc.lang, str) and doc.lang else None
+        declared = doc.lang or None
         lang = document_language(blocks, None if declared else guess_stoplist(blocks), declared)
         verdicts = text_rule_verdicts([self.rules.by_name(n) for n in key], blocks, lang)
         return {i: rule.rule for i, rule in verdicts.items()}
@@ -847,7 +672,7 @@ class Checker:
         if text:
             key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
             out += self._seen(self._texts, key, doc, "D001", "same text as {}")
-        if isinstance(doc.url, str) and doc.url:
+        if doc.url:
             out += self._seen(self._urls, doc.url, doc, "D002", "same URL as {}")
         return out
 
@@ -954,7 +779,7 @@ def rewrite_lines(path: Path, fixes: dict[int, bytes]) -> None:
             if path.name.lower().endswith(".gz"):
                 sink = cast(IO[bytes], gzip.GzipFile(filename="", mode="wb", fileobj=out,
                                                      mtime=0))
-            with _open_lines(path) as src:
+            with open_lines(path) as src:
                 for number, line in enumerate(src, 1):
                     sink.write(fixes.get(number, line))
             if sink is not out:

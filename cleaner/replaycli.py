@@ -12,7 +12,7 @@ from typing import Any
 
 from cleaner import TOOL
 from cleaner.archive.jsonl import JsonlSink, to_record
-from cleaner.archive.replay import ArchivedDoc, DamagedArchive, find, read_archive
+from cleaner.archive.replay import ArchivedDoc, DamagedArchive, find
 from cleaner.archive.warc import WarcSettings, stable_ids
 from cleaner.config import (
     DEFAULT_TIMEOUT,
@@ -22,6 +22,7 @@ from cleaner.config import (
     parse_timeout,
     split_outputs,
 )
+from cleaner.corpus import CorpusProblem, read_corpus
 from cleaner.extract import split_blocks
 from cleaner.inputs.encoding import decode_raw
 from cleaner.language import expected_languages
@@ -96,12 +97,12 @@ def run(args: argparse.Namespace) -> int:
 def _docs(paths: Sequence[Path], problems: list[str]) -> Iterator[ArchivedDoc]:
     """Documents of several archives; damage is reported on stderr and remembered."""
     for path in paths:
-        for item in read_archive(path):
-            if isinstance(item, Reject):
-                problems.append(f"{item.source}: {item.detail}")
-                print(f"cleaner: {item.source}: {item.detail}", file=sys.stderr)
-            else:
-                yield item
+        for item in read_corpus(path, kind="warc"):
+            if isinstance(item, CorpusProblem):
+                problems.append(f"{item.where}: {item.message}")
+                print(f"cleaner: {item.where}: {item.message}", file=sys.stderr)
+            elif item.archived is not None:
+                yield item.archived
 
 
 def _list(args: argparse.Namespace) -> int:
