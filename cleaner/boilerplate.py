@@ -624,7 +624,7 @@ _MIN_STOP_SHARE = 0.1
 
 
 @functools.cache
-def _stoplist_index() -> tuple[tuple[str, ...], tuple[int, ...], dict[str, tuple[int, ...]]]:
+def stoplist_index() -> tuple[tuple[str, ...], tuple[int, ...], dict[str, tuple[int, ...]]]:
     """The names of jusText's stoplists, their sizes, and for each stopword the lists holding
     it (built once). The lists themselves are not kept: only the one a document needs is made,
     by :func:`stoplist_named` (all of them cost some 50 MB)."""
@@ -689,7 +689,7 @@ def guess_stoplist(blocks: Sequence[Block]) -> frozenset[str] | None:
         The stoplist, or None when no list covers a tenth of the sampled words (a script
         without one, such as Japanese, or a page with hardly any running text).
     """
-    names, sizes, index = _stoplist_index()
+    names, sizes, index = stoplist_index()
     sample: Counter[str] = Counter()
     n = 0
     for b in blocks:

@@ -740,8 +740,8 @@ def _a_run_of_words(text: str, counts: Counter[str]) -> bool:
     package or product names holds none. Always true in a script no stoplist is written in."""
     if counts.most_common(1)[0][0] not in _stoplist_scripts():
         return True
-    index = _stopword_index()
-    return any(w.strip(_STRIP) in index for w in text.lower().split())
+    index, codes = _stopword_index()
+    return any(_coded(index.get(w.strip(_STRIP), ()), codes) for w in text.lower().split())
 
 
 def _has_function_words(text: str, lang: str) -> bool:
@@ -783,25 +783,27 @@ def _sample(texts: Sequence[str], order: Iterable[int]) -> str:
 
 
 @cache
-def _stopword_index() -> dict[str, tuple[str, ...]]:
-    """For each stopword of the known lists, the languages whose list holds it (built once)."""
-    index: dict[str, tuple[str, ...]] = {}
-    get = index.get
-    import justext
+def _stopword_index() -> tuple[dict[str, tuple[int, ...]], tuple[str | None, ...]]:
+    """For each stopword of jusText's lists, the lists holding it (the index
+    :func:`cleaner.boilerplate.guess_stoplist` uses, shared: a second one cost 12 MB), and the
+    language code of each list, None for a list outside the known ones (``_STOPLIST_NAMES``)."""
+    from cleaner.boilerplate import stoplist_index
 
-    # The lists are read, not kept: stoplist() keeps only the languages documents are in.
-    for lang, name in _STOPLIST_NAMES.items():
-        alone = (lang,)  # most stopwords are in one list: they share this tuple
-        for w in set(justext.get_stoplist(name)):
-            before = get(w)
-            index[w] = alone if before is None else (*before, lang)
-    return index
+    names, _sizes, index = stoplist_index()
+    code_of = {name: code for code, name in _STOPLIST_NAMES.items()}
+    return index, tuple(code_of.get(name) for name in names)
+
+
+def _coded(lists: tuple[int, ...], codes: tuple[str | None, ...]) -> bool:
+    """Some of these lists is a known language's."""
+    return any(codes[i] is not None for i in lists)
 
 
 @cache
 def _stoplist_scripts() -> frozenset[str]:
     """The scripts the known stoplists are written in."""
-    chars = set("".join(_stopword_index()))
+    index, codes = _stopword_index()
+    chars = set("".join(w for w, lists in index.items() if _coded(lists, codes)))
     return frozenset(s for ch in chars if (s := char_script(ch))) - _UNSPACED
 
 
@@ -826,12 +828,13 @@ def _long_without_stopwords(text: str, stops: frozenset[str], lang: str | None =
         return True
     if lang is None:
         return False
-    index = _stopword_index()
-    # No list can hold more of the words than all the lists together: most paragraphs end here.
+    index, codes = _stopword_index()
+    # No list can hold more of the words than all the lists together (the unknown ones
+    # included): most paragraphs end here.
     if sum(map(index.__contains__, words)) < STOPWORD_MARGIN * own:
         return False
-    hits = Counter(code for w in words for code in index.get(w, ()))
-    return hits.most_common(1)[0][1] >= STOPWORD_MARGIN * own
+    hits = Counter(code for w in words for i in index.get(w, ()) if (code := codes[i]))
+    return bool(hits) and hits.most_common(1)[0][1] >= STOPWORD_MARGIN * own
 
 
 def _judge_same_script(texts: Sequence[str], idx: Sequence[int], lang: str, calls: _Calls,

@@ -3,6 +3,10 @@
 Each shortcut taken for speed or memory is checked here against the reference it replaces.
 """
 
+from collections import Counter
+
+import test_language_speed
+
 from cleaner import language
 
 
@@ -28,3 +32,57 @@ def test_profile_rows_are_remade_after_the_cache_is_full(monkeypatch):
     profiles.row("th")  # the cache was full: emptied, then this row kept
     assert len(profiles.rows) == 1
     assert profiles.row("e") == first
+
+
+def reference_stopword_index() -> dict[str, tuple[str, ...]]:
+    """The index the language step built for itself: the known lists alone, by code."""
+    import justext
+
+    index: dict[str, tuple[str, ...]] = {}
+    for lang, name in language._STOPLIST_NAMES.items():
+        for w in set(justext.get_stoplist(name)):
+            index[w] = (*index.get(w, ()), lang)
+    return index
+
+
+def reference_long_without_stopwords(text, stops, lang, index):
+    if len(text.split()) < language.MIN_JUDGED_WORDS:
+        return False
+    words = [w.strip(language._STRIP) for w in language._WORD.findall(text.lower())]
+    if len(words) < language.MIN_JUDGED_WORDS:
+        return False
+    own = sum(map(stops.__contains__, words))
+    if own <= language.MAX_STOPWORD_SHARE * len(words):
+        return True
+    if lang is None or sum(map(index.__contains__, words)) < language.STOPWORD_MARGIN * own:
+        return False
+    hits = Counter(code for w in words for code in index.get(w, ()))
+    return hits.most_common(1)[0][1] >= language.STOPWORD_MARGIN * own
+
+
+MIXED_WORDS = ["the", "of", "and", "der", "die", "und", "le", "la", "et", "el", "los", "de",
+               "het", "een", "och", "är", "ja", "ei", "на", "и", "в", "was", "ist", "это", "он",
+               "o", "a", "e", "em", "para", "que", "un", "une", "il", "ne", "se", "un", "una",
+               "lo", "ki", "bir", "bu"]
+
+
+def test_shared_stoplist_index_judges_as_the_language_steps_own():
+    index = reference_stopword_index()
+    codes = language._stopword_index()[1]
+    assert {w for w, lists in language._stopword_index()[0].items()
+            if language._coded(lists, codes)} == set(index)
+    texts = [line for line in test_language_speed.fixture_lines() if len(line.split()) >= 12]
+    texts += [" ".join(MIXED_WORDS[(i * k) % len(MIXED_WORDS)] for k in range(14))
+              for i in range(1, 60)]
+    for lang in ("en", "de", "fr", "nl", "sv", "ru", "tr"):
+        stops = language.stoplist(lang)
+        for text in texts:
+            assert language._long_without_stopwords(text, stops, lang) == \
+                reference_long_without_stopwords(text, stops, lang, index), (lang, text)
+        assert language._stoplist_scripts() == frozenset(
+            s for ch in set("".join(index)) if (s := language.char_script(ch))) - \
+            language._UNSPACED
+    for text in ("pip install numpy pandas", "the quick brown fox", "Kubernetes Docker Helm"):
+        words = text.lower().split()
+        assert language._a_run_of_words(text, Counter({"LATIN": 10})) == \
+            any(w.strip(language._STRIP) in index for w in words)
