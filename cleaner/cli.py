@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
 from types import FrameType
 from typing import TextIO
@@ -29,6 +30,7 @@ from cleaner.config import (
     InputConfig,
     check_outputs,
     fixed_time_from_env,
+    parse_count,
     parse_jobs,
     parse_timeout,
     split_outputs,
@@ -38,9 +40,11 @@ from cleaner.inputs.manifest import load_manifest
 from cleaner.language import expected_languages
 from cleaner.model import Doc, Reject, Skipped
 from cleaner.pipeline import Step, Summary, build_steps, run
+from cleaner.reduce import default_stages
 from cleaner.ruleset import RuleSet, load_rules
 from cleaner.runners import default_jobs, make_runner
 from cleaner.safetext import printable
+from cleaner.shards import Layout, ShardedRun
 from cleaner.sinks import Outputs, open_sinks
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -92,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--warc-max-size", metavar="SIZE", type=parse_size,
                      help="start a new numbered WARC file (corpus-00001.warc.gz, ...) at this "
                      "size, e.g. 1G or 500M")
+    out.add_argument("--shard-size", metavar="N", type=parse_count,
+                     help="write every output as numbered shards of N inputs each "
+                     "(corpus-00001.jsonl, corpus-00001.warc.gz, ...), each final as soon as "
+                     "it is done; e.g. 10000 or 10k")
+    out.add_argument("--resume", action="store_true",
+                     help="go on with an interrupted run (Ctrl-C, kill, crash, full disk): "
+                     "the same command with --resume adds what is missing, and the outputs are "
+                     "those of a run that was never stopped")
     out.add_argument("--explain", metavar="FILE",
                      help="write one JSON line per removed fragment: id, text, rule, reason")
     out.add_argument("--rejects", metavar="FILE",
@@ -129,6 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="clean in N worker processes (default: one per core, "
                      f"{default_jobs()} here; 1: in this process); the output is the same "
                      "for every N")
+    how.add_argument("--dask", metavar="SCHEDULER",
+                     help="clean on a Dask cluster: the scheduler's address (tcp://host:8786), "
+                     "or local for a local cluster of -j worker processes; needs "
+                     "pip install 'article-cleaner[dask]'; the output is the same")
     replaycli.add_parser(sub)
     checkcli.add_parser(sub)
     rulescli.add_parser(sub)
@@ -180,10 +196,17 @@ def config_from_args(args: argparse.Namespace) -> Config:
         timeout=args.timeout,
         keep_duplicates=args.keep_duplicates,
         jobs=args.jobs or default_jobs(),
+        dask=args.dask,
+        shard_size=args.shard_size,
+        resume=args.resume,
         progress=(not args.quiet and sys.stderr.isatty()) if args.progress is None
         else args.progress,
     )
     check_url_option(cfg.inputs)
+    if cfg.stdout and (cfg.resume or cfg.shard_size):
+        option = "--resume" if cfg.resume else "--shard-size"
+        raise ConfigError(f"{option} needs output files (-o FILE): records on stdout cannot "
+                          "be resumed or sharded")
     return cfg
 
 
@@ -210,6 +233,11 @@ class Reporter:
                               f"failed  [{rate:.0f} docs/s]")
             self.stream.flush()
             self._dirty = True
+
+    def note(self, message: str) -> None:
+        """A line about the run as a whole (not quieted by -q)."""
+        self._clear()
+        print(f"cleaner: {printable(message)}", file=self.stream)
 
     def error(self, message: str) -> None:
         """A fatal error: ``cleaner: error: ...``, printable text only."""
@@ -274,35 +302,93 @@ def warc_settings(cfg: Config, rules: RuleSet) -> WarcSettings:
 def cmd_clean(cfg: Config, reporter: Reporter) -> int:
     """Run ``cleaner clean``; returns the exit code.
 
-    Every output file is written to a temporary file; all are renamed into place together
-    once all were written, or all removed: a run that cannot write one output (disk full)
-    writes none, says which file failed and why, and still prints its summary.
+    Output files are written shard by shard (see :mod:`cleaner.shards`): a single output file
+    appears when the whole run is done, numbered shards (``--shard-size``) as each is done. A
+    run that cannot write (disk full) or is stopped keeps its finished shards for ``--resume``,
+    says so, and still prints its summary.
     """
     rules = load_rules(cfg.rules_dirs, cfg.bundled_rules)
     steps = build_steps(rules, cfg.lang, cfg.timeout)
     summary = Summary()
+    kept: list[str] = []  # what a stopped run leaves for --resume, if anything
     try:
-        _clean(cfg, reporter, rules, steps, summary)
+        _clean(cfg, reporter, rules, steps, summary, kept)
     except OutputError as exc:
-        reporter.error(f"{exc}; no output was written")
+        reporter.error(f"{exc}; {kept[0] if kept else 'no output was written'}")
         reporter.summary(summary, rules)
         return EXIT_FAILED
+    except (KeyboardInterrupt, Terminated) as exc:
+        if kept:
+            raise Stopped(exc, kept[0]) from exc
+        raise
     reporter.summary(summary, rules)
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
 def _clean(cfg: Config, reporter: Reporter, rules: RuleSet, steps: Sequence[Step],
-           summary: Summary) -> None:
-    """Clean every input into the outputs; they appear only if the whole run succeeds."""
+           summary: Summary, kept: list[str]) -> None:
+    """Clean every input into the outputs."""
     outputs = Outputs(records=cfg.output, stdout=cfg.stdout,
                       warc=warc_settings(cfg, rules) if cfg.warc else None,
                       explain=cfg.explain, rejects=cfg.rejects)
-    with open_sinks(outputs, rules.version) as write:
-        for result in run(iter_inputs(cfg.inputs), steps, summary, cfg.keep_duplicates,
-                          runner=make_runner(cfg, steps)):
-            reporter.result(result, summary)
-            if not isinstance(result, Skipped):
-                write(result)
+    runner = make_runner(cfg, steps)
+    if cfg.stdout:  # a stream: written as it comes, all or nothing for the files beside it
+        with open_sinks(outputs, rules.version) as write:
+            for result in run(iter_inputs(cfg.inputs), steps, summary, cfg.keep_duplicates,
+                              runner=runner):
+                reporter.result(result, summary)
+                if not isinstance(result, Skipped):
+                    write(result)
+        return
+    stages = default_stages(cfg.keep_duplicates)
+    layout = Layout(cfg.shard_size, cfg.warc_max_size)
+    with ShardedRun(outputs, rules.version, layout, fingerprint(cfg, rules), stages,
+                    cfg.resume) as out:
+        position = out.restored.done
+        if position:
+            restored = Summary.from_state(out.restored.summary)
+            for f in fields(Summary):
+                setattr(summary, f.name, getattr(restored, f.name))
+            reporter.note(f"resuming: {position} inputs were done in {out.finished_shards} "
+                          f"shards ({out.folder}); going on")
+        try:
+            for result in run(out.skip_done(iter_inputs(cfg.inputs)), steps, summary,
+                              runner=runner, stages=stages):
+                position += 1
+                reporter.result(result, summary)
+                out.write(result, summary.state, position)
+            out.finish(summary.state(), position)
+        except BaseException:
+            if out.finished_shards:
+                done = out.journal.done
+                kept.append(f"{done} inputs are done and kept in {out.folder}: run the same "
+                            "command with --resume to go on")
+            raise
+
+
+def fingerprint(cfg: Config, rules: RuleSet) -> dict[str, object]:
+    """What makes a run's outputs what they are: a resumed run must have the same."""
+    inputs = cfg.inputs
+    return {
+        "tool": TOOL, "rules": rules.version,
+        "inputs": [printable(p) for p in inputs.paths],
+        "url": inputs.url, "manifest": sorted(printable(k) for k in inputs.manifest),
+        "keys": [inputs.url_key, inputs.html_key, inputs.text_key],
+        "max_bytes": inputs.max_bytes,
+        "outputs": [printable(str(p)) if p else None
+                    for p in (cfg.output, cfg.warc, cfg.explain, cfg.rejects)],
+        "shard_size": cfg.shard_size, "warc_max_size": cfg.warc_max_size,
+        "lang": cfg.lang, "timeout": cfg.timeout, "keep_duplicates": cfg.keep_duplicates,
+        "clock": cfg.fixed_time.isoformat() if cfg.fixed_time else None,
+    }
+
+
+class Stopped(BaseException):
+    """Ctrl-C or a termination signal stopped a run that keeps finished shards for --resume."""
+
+    def __init__(self, cause: BaseException, note: str) -> None:
+        super().__init__(note)
+        self.cause, self.note = cause, note
 
 
 class Terminated(BaseException):  # like KeyboardInterrupt: not an Exception to catch
@@ -362,13 +448,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"cleaner: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("\ncleaner: interrupted; no output file was written", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except Terminated as exc:
-        name = signal.Signals(exc.signum).name
-        print(f"\ncleaner: terminated ({name}); no output file was written", file=sys.stderr)
-        return 128 + exc.signum
+    except Stopped as stop:
+        return _stopped(stop.cause, stop.note)
+    except (KeyboardInterrupt, Terminated) as exc:
+        return _stopped(exc, "no output file was written")
     except BrokenPipeError:
         # Unix tools stop quietly when the reader of their output goes away (| head).
         _quiet_stdout()
@@ -378,6 +461,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cleaner: error: {printable(where + (exc.strerror or str(exc)))}",
               file=sys.stderr)
         return EXIT_FAILED
+
+
+def _stopped(cause: BaseException, note: str) -> int:
+    """Say how the run was stopped and what it leaves; the exit code for that."""
+    if isinstance(cause, Terminated):
+        name = signal.Signals(cause.signum).name
+        print(f"\ncleaner: terminated ({name}); {printable(note)}", file=sys.stderr)
+        return 128 + cause.signum
+    print(f"\ncleaner: interrupted; {printable(note)}", file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 def main_entry() -> None:

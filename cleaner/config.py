@@ -88,7 +88,12 @@ class Config:
         timeout: seconds one document may take to clean (0: no limit); then ``timeout``.
         keep_duplicates: keep documents whose clean text was already written in this run.
         jobs: worker processes that clean (1: clean in this process); the output is the same.
+        dask: the Dask scheduler the map runs on (``--dask``: an address, or ``local`` for
+            a local cluster of ``jobs`` processes); None: this machine, as ``jobs`` says.
         progress: show a progress bar on stderr.
+        shard_size: inputs per output shard (``--shard-size``): every output is written as
+            numbered files, each final when its shard is done.
+        resume: go on with the interrupted run to the same outputs (``--resume``).
     """
 
     inputs: InputConfig
@@ -105,7 +110,20 @@ class Config:
     timeout: float = DEFAULT_TIMEOUT
     keep_duplicates: bool = False
     jobs: int = 1
+    dask: str | None = None
     progress: bool = False
+    shard_size: int | None = None
+    resume: bool = False
+
+
+def parse_count(text: str) -> int:
+    """``10000``, ``10k`` or ``1M``: a whole number >= 1; argparse turns the ValueError into a
+    usage error."""
+    scale = {"k": 1000, "m": 1000**2}.get(text[-1:].lower(), 1)
+    count = int(text[:-1] if scale > 1 else text) * scale
+    if count < 1:
+        raise ValueError(text)
+    return count
 
 
 def parse_jobs(text: str) -> int:

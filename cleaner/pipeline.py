@@ -7,7 +7,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from cleaner import boilerplate
@@ -403,6 +403,22 @@ class Summary:
     warnings: Counter[str] = field(default_factory=Counter)
     seconds_by_step: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
+
+    def state(self) -> dict[str, Any]:
+        """The counts as JSON data, for a resumable run's journal."""
+        return {f.name: (dict(value) if isinstance(value, dict) else value)
+                for f in fields(self) for value in [getattr(self, f.name)]}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Summary:
+        """The summary a journal saved (see :meth:`state`)."""
+        summary = cls()
+        for f in fields(cls):
+            if f.name in state:
+                value = state[f.name]
+                setattr(summary, f.name, Counter(value) if isinstance(value, dict)
+                        and f.name != "seconds_by_step" else value)
+        return summary
 
     def count(self, result: Doc | Reject) -> None:
         if isinstance(result, Reject):

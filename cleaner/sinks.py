@@ -9,7 +9,7 @@ when the run completes (:class:`~cleaner.archive.atomic.OutputGroup`), or none d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,9 +86,26 @@ class _Rejects:
             self.jsonl.write(reject_line(result))
 
 
+class Sinks:
+    """The open outputs of a run: call it with each result, in input order."""
+
+    def __init__(self, sinks: list[Sink], rules_version: str, warc: WarcSink | None) -> None:
+        self._sinks, self._rules_version, self._warc = sinks, rules_version, warc
+
+    def __call__(self, result: Result) -> None:
+        """Write one result to every output."""
+        record = to_record(result, self._rules_version) if isinstance(result, Doc) else None
+        for sink in self._sinks:
+            sink.write(result, record)
+
+    def warc_size(self) -> int:
+        """Bytes in the archive file being written (0 without an archive)."""
+        return self._warc.size() if self._warc is not None else 0
+
+
 @contextmanager
-def open_sinks(outputs: Outputs, rules_version: str) -> Iterator[Callable[[Result], None]]:
-    """Open the outputs; yield the function that writes one result to all of them.
+def open_sinks(outputs: Outputs, rules_version: str) -> Iterator[Sinks]:
+    """Open the outputs; yield what writes one result to all of them.
 
     Raises:
         OutputError: a file cannot be written (names it, with the reason); then none appears.
@@ -96,18 +113,14 @@ def open_sinks(outputs: Outputs, rules_version: str) -> Iterator[Callable[[Resul
     # The group commits after the sinks have closed (the ExitStack exits first).
     with OutputGroup() as group, ExitStack() as stack:
         sinks: list[Sink] = []
+        warc = None
         if outputs.records or outputs.stdout:
             sinks.append(_Records(stack.enter_context(JsonlSink(outputs.records, group))))
         if outputs.warc is not None:
-            sinks.append(_Archive(stack.enter_context(WarcSink(outputs.warc, group))))
+            warc = stack.enter_context(WarcSink(outputs.warc, group))
+            sinks.append(_Archive(warc))
         if outputs.explain:
             sinks.append(_Explain(stack.enter_context(JsonlSink(outputs.explain, group))))
         if outputs.rejects:
             sinks.append(_Rejects(stack.enter_context(JsonlSink(outputs.rejects, group))))
-
-        def write(result: Result) -> None:
-            record = to_record(result, rules_version) if isinstance(result, Doc) else None
-            for sink in sinks:
-                sink.write(result, record)
-
-        yield write
+        yield Sinks(sinks, rules_version, warc)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from cleaner import cli
+from cleaner import cli, shards
 from cleaner.archive import atomic
 from cleaner.archive.jsonl import read_jsonl
 from cleaner.archive.replay import read_archive
@@ -274,9 +274,12 @@ def fill_disk_at(monkeypatch, name: str, room: int = 10) -> None:
     monkeypatch.setattr(atomic, "open_temp", fake)
 
 
-@pytest.mark.parametrize("full", ["c.warc.gz.cdxj", "c.jsonl", "c.warc.gz"])
+@pytest.mark.parametrize("full", ["archive-00001.warc.gz.cdxj", "records-00001.jsonl",
+                                  "archive-00001.warc.gz"])
 def test_disk_full_writes_no_output_and_says_which_file(tmp_path, export, monkeypatch, capsys,
                                                         full):
+    # A run works in shards beside its outputs (.c.jsonl.cleaner-run/); the disk fills up
+    # while the first shard is written: no shard is finished, so nothing is left at all.
     fill_disk_at(monkeypatch, full)
     out = tmp_path / "out"
     out.mkdir()
@@ -284,11 +287,41 @@ def test_disk_full_writes_no_output_and_says_which_file(tmp_path, export, monkey
                  "--explain", str(out / "ex.jsonl")])
     err = capsys.readouterr().err
     assert code == 1
-    assert (f"cleaner: error: writing {out / full}: No space left on device; "
-            "no output was written") in err
+    assert (f"cleaner: error: writing {out / '.c.jsonl.cleaner-run' / full}: No space left on "
+            "device; no output was written") in err
     assert "cleaner: 1 read" in err  # the summary still prints
     assert "Traceback" not in err
-    assert list(out.iterdir()) == []  # no output, no temporary file
+    assert list(out.iterdir()) == []  # no output, no temporary file, no work folder
+
+
+PROSE = ("The harbour council met on Tuesday to discuss the new bridge over the river, and "
+         "members agreed that the work should start in the spring of next year.")
+
+
+@pytest.mark.parametrize("full", ["c.jsonl", "c.warc.gz", "c.warc.gz.cdxj", "ex.jsonl"])
+def test_disk_full_while_joining_keeps_the_shards_for_resume(tmp_path, monkeypatch, capsys, full):
+    scrapes = tmp_path / "in"
+    scrapes.mkdir()
+    for n in range(3):
+        (scrapes / f"{n}.txt").write_text(f"Story {n}\n\n{PROSE} ({n})\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    argv = ["clean", str(scrapes), "-q", "-o", str(out / "c.jsonl"), "-o",
+            str(out / "c.warc.gz"), "--explain", str(out / "ex.jsonl")]
+    monkeypatch.setattr(shards, "JOIN_SHARD", 2)  # two shards, joined at the end
+    fill_disk_at(monkeypatch, full)
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert (f"cleaner: error: writing {out / full}: No space left on device; 3 inputs are "
+            f"done and kept in {out / '.c.jsonl.cleaner-run'}: run the same command with "
+            "--resume to go on") in err
+    assert [p.name for p in out.iterdir()] == [".c.jsonl.cleaner-run"]
+    monkeypatch.undo()
+    monkeypatch.setattr(shards, "JOIN_SHARD", 2)
+    assert main([*argv, "--resume"]) == 0
+    assert len(list(read_jsonl(out / "c.jsonl"))) == 3
+    assert sorted(p.name for p in out.iterdir()) == ["c.jsonl", "c.warc.gz", "c.warc.gz.cdxj",
+                                                     "ex.jsonl"]
 
 
 # --- 5. extensions in any case -------------------------------------------------------------------

@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -90,6 +92,26 @@ class OutputGroup:
             raise OutputError(final, exc) from exc
         self._pending.append((tmp, final))
         return fh
+
+    def adopt(self, existing: Path, final: Path) -> None:
+        """A finished file that becomes ``final`` on commit too, and stays where it is.
+
+        It is linked under a temporary name beside ``final`` (copied where links cannot be
+        made), so that a run killed in the middle of the commit still has it where it was.
+
+        Raises:
+            OutputError: it cannot be linked or copied there.
+        """
+        remove_stale_temps(final)
+        tmp = final.with_name(f".{final.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            try:
+                os.link(existing, tmp)
+            except OSError:
+                shutil.copyfile(existing, tmp)
+        except OSError as exc:
+            raise OutputError(final, exc) from exc
+        self._pending.append((tmp, final))
 
     def commit(self) -> None:
         """Rename every temporary file to its final name."""

@@ -106,6 +106,10 @@ class WarcSettings:
         max_size: start a new numbered file once one reaches this many bytes.
         clock: the date of records whose input gave no capture date, and of ``warcinfo``.
         ids: record id factory, ``(document id, role) -> <urn:uuid:...>``.
+        warcinfo: open each file with a ``warcinfo`` record (a shard that is joined to the
+            one before it, see :mod:`cleaner.shards`, has none).
+        filename: the file name records are indexed under, and the ``warcinfo`` names, when
+            it is not the file's own (a shard that becomes part of that file).
     """
 
     path: Path
@@ -113,11 +117,14 @@ class WarcSettings:
     max_size: int | None = None
     clock: Clock = system_clock
     ids: RecordIds = random_ids
+    warcinfo: bool = True
+    filename: str | None = None
 
 
 @dataclass
 class _Part:
     final: Path
+    name: str  # the name its records are indexed under
     fh: IO[bytes]
     writer: WARCWriter
     entries: list[Entry] = field(default_factory=list)
@@ -157,6 +164,10 @@ class WarcSink:
         if self.settings.max_size and part.fh.tell() >= self.settings.max_size:
             self._close_part()
 
+    def size(self) -> int:
+        """Bytes written to the file being written (0 before the first document)."""
+        return self._part.fh.tell() if self._part is not None else 0
+
     def _write_doc(self, part: _Part, doc: Doc, record: dict[str, Any]) -> None:
         uri = header_value(doc.url or synthetic_uri(doc))
         date = _capture_date(doc) or warc_date(self.settings.clock())
@@ -186,8 +197,12 @@ class WarcSink:
         number = len(self._done) + 1 if self.settings.max_size else None
         final = part_path(self.settings.path, number)
         fh = self._group.create(final)
+        name = self.settings.filename or final.name
         try:
             writer = WARCWriter(fh, gzip=self.gzip, warc_version="WARC/1.1")
+            if not self.settings.warcinfo:
+                self._part = _Part(final, name, fh, writer)
+                return self._part
             fields = {**self.settings.info, "format": "WARC File Format 1.1"}
             # One field a line: a value's own line break or control must not start another.
             payload = "".join(f"{k}: {printable(v)}\r\n" for k, v in fields.items())
@@ -195,11 +210,11 @@ class WarcSink:
             writer.write_record(writer.create_warc_record(
                 "", "warcinfo", payload=io.BytesIO(payload.encode("utf-8")),
                 warc_content_type="application/warc-fields",
-                warc_headers_dict=_headers(self.settings.ids(final.name, "warcinfo"), moment,
-                                           {"WARC-Filename": path_text(final.name)})))
+                warc_headers_dict=_headers(self.settings.ids(name, "warcinfo"), moment,
+                                           {"WARC-Filename": path_text(name)})))
         except OSError as exc:
             raise OutputError(final, exc) from exc
-        self._part = _Part(final, fh, writer)
+        self._part = _Part(final, name, fh, writer)
         return self._part
 
     def _write_raw(self, part: _Part, doc: Doc, uri: str, date: str) -> str:
@@ -241,7 +256,7 @@ class WarcSink:
                fields: dict[str, Any]) -> None:
         page_uri = uri.removeprefix("urn:meta:")
         fields |= {"length": str(part.fh.tell() - offset), "offset": str(offset),
-                   "filename": path_text(part.final.name), "id": doc.id, "record": role}
+                   "filename": path_text(part.name), "id": doc.id, "record": role}
         part.entries.append(Entry(key_for(role, page_uri), timestamp14(date), fields))
 
     def _close_part(self) -> None:
