@@ -114,10 +114,12 @@ class OutputGroup:
         self._pending.append((tmp, final))
 
     def commit(self) -> None:
-        """Rename every temporary file to its final name."""
+        """Rename every temporary file to its final name, each on disk first (fsync), so that
+        a power cut after the commit cannot leave a final name on a file's missing end."""
         pending, self._pending = self._pending, []
         for i, (tmp, final) in enumerate(pending):
             try:
+                _sync(tmp)
                 tmp.replace(final)
             except OSError as exc:
                 for left, _ in pending[i:]:
@@ -154,3 +156,12 @@ class OutputGroup:
             self.commit()
         else:
             self.abort()
+
+
+def _sync(path: Path) -> None:
+    """Flush a closed file's data to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
