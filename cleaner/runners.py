@@ -72,7 +72,15 @@ class LocalRunner:
 
 
 def make_runner(cfg: Config, steps: Sequence[Step]) -> Runner:
-    """The runner a configuration asks for."""
+    """The runner a configuration asks for: a Dask cluster's (``--dask``), or this machine's.
+
+    Raises:
+        ConfigError: ``--dask`` is given and Dask is not installed.
+    """
+    if cfg.dask is not None:
+        from cleaner.dask_runner import make_dask_runner
+
+        return make_dask_runner(cfg, steps)
     return LocalRunner(steps, cfg.jobs)
 
 
