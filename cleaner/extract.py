@@ -13,10 +13,18 @@ from urllib.parse import urljoin, urlsplit
 
 import re2
 import trafilatura
+from htmldate import find_date
 from lxml import etree
 from lxml import html as lxml_html
-from trafilatura.metadata import extract_metadata
-from trafilatura.utils import is_dubious_html, repair_faulty_html
+from trafilatura.metadata import (
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_title,
+    extract_url,
+)
+from trafilatura.settings import Document, set_date_params
+from trafilatura.utils import is_dubious_html, load_html, repair_faulty_html
 
 from cleaner.model import Block, Removal
 from cleaner.ruleset import element_text
@@ -176,6 +184,37 @@ def _metadata(tree: Any, url: str | None) -> tuple[Any, tuple[str, ...]]:
         what = printable(" ".join(f"{type(exc).__name__}: {exc}".split()), limit=200)
         return None, (f"metadata: extraction failed ({what}); title, author and date are "
                       "missing",)
+
+
+def extract_metadata(tree: Any, default_url: str | None = None) -> Any:
+    """The title, author, URL and date ``trafilatura.metadata.extract_metadata`` finds, by its
+    own steps in its order, without those that find only what cleaner does not keep (site
+    name, categories, tags, licence: a fifth of its time).
+
+    Each field it returns is trimmed on its own (``clean_and_trim``), so these four are the
+    ones it gives.
+    """
+    date_config = set_date_params(True)
+    tree = load_html(tree)
+    if tree is None:
+        return Document()
+    metadata = examine_meta(tree)
+    if metadata.author and " " not in metadata.author:
+        metadata.author = None
+    try:
+        metadata = extract_meta_json(tree, metadata)
+    except Exception as err:  # noqa: BLE001 -- as trafilatura does: bugs in json_metadata.py
+        logging.getLogger("trafilatura").warning("error in JSON metadata extraction: %s", err)
+    if not metadata.title:
+        metadata.title = extract_title(tree)
+    if not metadata.author:
+        metadata.author = extract_author(tree)
+    if not metadata.url:
+        metadata.url = extract_url(tree, default_url)
+    date_config["url"] = metadata.url
+    metadata.date = find_date(tree, **date_config)
+    metadata.clean_and_trim()
+    return metadata
 
 
 def _wrap(el: Any) -> Any:

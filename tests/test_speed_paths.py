@@ -4,10 +4,15 @@ Each shortcut taken for speed or memory is checked here against the reference it
 """
 
 from collections import Counter
+from pathlib import Path
 
+import pytest
 import test_language_speed
 
-from cleaner import language
+from cleaner import extract, language
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLES = Path(__file__).parent.parent / "examples"
 
 
 def test_compact_profiles_hold_langdetect_rows_exactly():
@@ -86,3 +91,22 @@ def test_shared_stoplist_index_judges_as_the_language_steps_own():
         words = text.lower().split()
         assert language._a_run_of_words(text, Counter({"LATIN": 10})) == \
             any(w.strip(language._STRIP) in index for w in words)
+
+
+HTML_PAGES = sorted({*FIXTURES.rglob("*.html"), *EXAMPLES.rglob("*.html")})
+
+
+@pytest.mark.parametrize("path", HTML_PAGES, ids=lambda p: p.name)
+def test_page_metadata_is_trafilaturas(path):
+    from trafilatura.metadata import extract_metadata as trafilaturas
+
+    markup = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        want = trafilaturas(extract.parse_html(markup), default_url="https://example.org/a")
+    except Exception as exc:  # noqa: BLE001 -- then ours must fail the same way
+        with pytest.raises(type(exc)):
+            extract.extract_metadata(extract.parse_html(markup), "https://example.org/a")
+        return
+    got = extract.extract_metadata(extract.parse_html(markup), "https://example.org/a")
+    assert (got.title, got.author, got.url, got.date) == \
+        (want.title, want.author, want.url, want.date)
