@@ -12,16 +12,15 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
+from importlib import import_module
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from cleaner import TOOL, checkcli, replaycli, rulescli
-from cleaner.archive.atomic import OutputError
-from cleaner.archive.warc import WarcSettings, stable_ids
+from cleaner import TOOL
 from cleaner.config import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
@@ -35,21 +34,24 @@ from cleaner.config import (
     parse_timeout,
     split_outputs,
 )
-from cleaner.inputs import check_url_option, iter_inputs
-from cleaner.inputs.manifest import load_manifest
-from cleaner.language import expected_languages
-from cleaner.model import Doc, Reject, Skipped
-from cleaner.pipeline import Step, Summary, build_steps, run
-from cleaner.reduce import default_stages
-from cleaner.ruleset import RuleSet, load_rules
-from cleaner.runners import default_jobs, make_runner
+from cleaner.runners import default_jobs
 from cleaner.safetext import printable
-from cleaner.shards import Layout, ShardedRun
-from cleaner.sinks import Outputs, open_sinks
+
+if TYPE_CHECKING:
+    from cleaner.archive.warc import WarcSettings
+    from cleaner.model import Doc, Reject, Skipped
+    from cleaner.pipeline import Step, Summary
+    from cleaner.ruleset import RuleSet
+
+# The cleaning machinery (trafilatura, lxml, the rules) is imported when a command needs it, so
+# that `cleaner --version`, `--help` and usage errors answer at once.
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-# Subcommands that live in their own modules: name -> run(args) -> exit code.
-COMMANDS = {"replay": replaycli.run, "check": checkcli.run, "rules": rulescli.run}
+# Subcommands that live in their own modules: name -> (module, its one-line help). A module is
+# imported, and its parser built, only when its command runs.
+COMMANDS = {"replay": ("cleaner.replaycli", "read archives: list, show, export, reclean"),
+            "check": ("cleaner.checkcli", "validate a cleaned corpus (pre-commit hook)"),
+            "rules": ("cleaner.rulescli", "lint, test and write rule files")}
 
 CLEAN_HELP = """\
 Clean raw scrapes of news articles into one JSON record per article.
@@ -78,8 +80,9 @@ exit status: 0 all inputs handled (some may be rejected), 1 an input failed,
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every subcommand."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: ``clean`` whole, and the subcommand ``command`` names whole; the
+    others as a name and a line of help (what ``cleaner --help`` lists)."""
     parser = argparse.ArgumentParser(
         prog="cleaner", description="Boilerplate-stripping article cleaner and archiver.")
     parser.add_argument("--version", action="version", version=TOOL)
@@ -145,10 +148,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="clean on a Dask cluster: the scheduler's address (tcp://host:8786), "
                      "or local for a local cluster of -j worker processes; needs "
                      "pip install 'article-cleaner[dask]'; the output is the same")
-    replaycli.add_parser(sub)
-    checkcli.add_parser(sub)
-    rulescli.add_parser(sub)
+    for name, (module, summary) in COMMANDS.items():
+        if name == command:
+            import_module(module).add_parser(sub)
+        else:
+            sub.add_parser(name, help=summary, add_help=False).add_argument(
+                "rest", nargs=argparse.REMAINDER)
     return parser
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The subcommand an argument list names (its first word that is not an option)."""
+    return next((a for a in argv if not a.startswith("-")), None)
 
 
 _SIZE = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
@@ -165,6 +176,10 @@ def parse_size(text: str) -> int:
 
 def config_from_args(args: argparse.Namespace) -> Config:
     """Turn parsed arguments into a Config at once; raises ConfigError."""
+    from cleaner.inputs import check_url_option
+    from cleaner.inputs.manifest import load_manifest
+    from cleaner.language import expected_languages
+
     if args.max_bytes <= 0:
         raise ConfigError("--max-bytes must be positive")
     manifest = load_manifest(Path(args.manifest)) if args.manifest else {}
@@ -275,6 +290,8 @@ class Reporter:
 
 def _messages(result: Doc | Reject | Skipped) -> list[str]:
     """The per-input lines on stderr for a result: rejects, skipped paths, warnings."""
+    from cleaner.model import Reject, Skipped
+
     if isinstance(result, Reject):
         word = "failed" if result.failed else f"rejected ({result.reason.value})"
         return [f"cleaner: {result.source}: {word}: {result.detail}"]
@@ -285,6 +302,8 @@ def _messages(result: Doc | Reject | Skipped) -> list[str]:
 
 def warc_settings(cfg: Config, rules: RuleSet) -> WarcSettings:
     """The archive's warcinfo, clock and record ids for this run."""
+    from cleaner.archive.warc import WarcSettings, stable_ids
+
     assert cfg.warc is not None
     options = {"lang": cfg.lang, "keep_duplicates": cfg.keep_duplicates,
                "bundled_rules": cfg.bundled_rules, "timeout": cfg.timeout,
@@ -307,6 +326,10 @@ def cmd_clean(cfg: Config, reporter: Reporter) -> int:
     run that cannot write (disk full) or is stopped keeps its finished shards for ``--resume``,
     says so, and still prints its summary.
     """
+    from cleaner.archive.atomic import OutputError
+    from cleaner.pipeline import Summary, build_steps
+    from cleaner.ruleset import load_rules
+
     rules = load_rules(cfg.rules_dirs, cfg.bundled_rules)
     steps = build_steps(rules, cfg.lang, cfg.timeout)
     summary = Summary()
@@ -328,6 +351,14 @@ def cmd_clean(cfg: Config, reporter: Reporter) -> int:
 def _clean(cfg: Config, reporter: Reporter, rules: RuleSet, steps: Sequence[Step],
            summary: Summary, kept: list[str]) -> None:
     """Clean every input into the outputs."""
+    from cleaner.inputs import iter_inputs
+    from cleaner.model import Skipped
+    from cleaner.pipeline import Summary, run
+    from cleaner.reduce import default_stages
+    from cleaner.runners import make_runner
+    from cleaner.shards import Layout, ShardedRun
+    from cleaner.sinks import Outputs, open_sinks
+
     outputs = Outputs(records=cfg.output, stdout=cfg.stdout,
                       warc=warc_settings(cfg, rules) if cfg.warc else None,
                       explain=cfg.explain, rejects=cfg.rejects)
@@ -436,11 +467,14 @@ def _quiet_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: parse arguments, run the command, map errors to exit codes."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
     try:
         if args.command in COMMANDS:
-            return COMMANDS[args.command](args)
+            run: Callable[[argparse.Namespace], int] = import_module(
+                COMMANDS[args.command][0]).run
+            return run(args)
         cfg = config_from_args(args)
         reporter = Reporter(sys.stderr, args.quiet, cfg.progress)
         with _terminate_like_interrupt():

@@ -10,7 +10,7 @@ from typing import ClassVar
 import pytest
 import re2
 
-from cleaner import cli, extract
+from cleaner import cli, extract, pipeline
 from cleaner.archive.replay import ArchivedDoc, read_archive
 from cleaner.config import ConfigError, load_check_config
 from cleaner.extract import split_blocks
@@ -423,13 +423,13 @@ def test_a_bad_timeout_is_a_usage_error(tmp_path, value):
 
 def test_timeout_reaches_the_steps(tmp_path, monkeypatch, capsys):
     seen = []
-    real = cli.build_steps
+    real = pipeline.build_steps
 
     def spy(rules, lang, timeout):
         seen.append(timeout)
         return real(rules, lang, timeout)
 
-    monkeypatch.setattr(cli, "build_steps", spy)
+    monkeypatch.setattr(pipeline, "build_steps", spy)
     source = tmp_path / "story.txt"
     source.write_text(PROSE)
     assert cli.main(["clean", str(source), "--timeout", "0.5"]) == 0
