@@ -17,9 +17,11 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import logging
+import signal
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -192,9 +194,10 @@ class _Connection:
 
         try:
             if self.scheduler == "local":
-                self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1,
-                                            processes=True, dashboard_address=":0",
-                                            silence_logs=logging.ERROR)
+                with _ctrl_c_ignored():  # the workers inherit it: Ctrl-C is the client's
+                    self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1,
+                                                processes=True, dashboard_address=":0",
+                                                silence_logs=logging.ERROR)
                 self.client = Client(self.cluster)
             else:
                 self.client = Client(self.scheduler, timeout=30)
@@ -211,6 +214,23 @@ class _Connection:
             if part is not None:
                 part.close()
         self.client = self.cluster = None
+
+
+@contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """While the block runs, SIGINT is ignored (in the main thread; elsewhere, as it is).
+
+    Ctrl-C reaches every process of the terminal's foreground group: worker processes started
+    meanwhile keep ignoring it, and the client stops them (each would print a traceback)."""
+    try:
+        before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 @dataclass

@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -106,16 +107,26 @@ def test_a_worker_with_other_rules_stops_the_run(cluster):
 def test_ctrl_c_closes_the_local_cluster_it_started(cluster):
     before = set(multiprocessing.active_children())
     seen = []
+    ignored = {}
 
     def items():
         yield from (raw(n) for n in range(4))
         seen.extend(set(multiprocessing.active_children()) - before)
+        ignored.update((p.pid, ignores_sigint(p.pid)) for p in seen)
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         list(DaskRunner(StepsSpec(), "local", jobs=1).map(items(), RawDoc))
     assert seen  # the cluster's worker ran while the inputs were read ...
     assert not any(p.is_alive() for p in seen)  # ... and is gone
+    assert all(ignored[p.pid] for p in seen)  # a terminal's Ctrl-C was left to this process
+
+
+def ignores_sigint(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    mask = int(next(line.split()[1] for line in status.splitlines()
+                    if line.startswith("SigIgn:")), 16)
+    return bool(mask & (1 << (signal.SIGINT - 1)))
 
 
 def write_warc(path, pages):
