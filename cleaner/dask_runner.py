@@ -45,6 +45,8 @@ SLICE_DOCS = 32
 SLICE_BYTES = 8 * 1024 * 1024
 # Slices in flight per worker thread: one cleaning, one waiting, one coming back.
 AHEAD = 3
+# Seconds to wait for the scheduler to answer (Dask's own default).
+CONNECT_SECONDS = 30
 
 
 def require_dask() -> None:
@@ -200,7 +202,7 @@ class _Connection:
                                                 silence_logs=logging.ERROR)
                 self.client = Client(self.cluster)
             else:
-                self.client = Client(self.scheduler, timeout=30)
+                self.client = Client(self.scheduler, timeout=CONNECT_SECONDS)
         except (OSError, TimeoutError) as exc:
             self.__exit__(None, None, None)
             raise ConfigError(f"--dask {self.scheduler}: cannot reach the scheduler ({exc}); "

@@ -218,6 +218,19 @@ def test_the_configuration_picks_the_dask_runner(tmp_path, dask_installed):
     assert make_dask_runner(cfg, STEPS) == runner
 
 
+def test_a_scheduler_out_of_reach_is_a_configuration_error(tmp_path, capsys, monkeypatch,
+                                                            dask_installed):
+    monkeypatch.setattr(dask_runner, "CONNECT_SECONDS", 1)
+    page = tmp_path / "a.txt"
+    page.write_text(PROSE, encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    code = cli.main(["clean", "--dask", "tcp://127.0.0.1:1", str(page),
+                     "-o", str(tmp_path / "out" / "c.jsonl")])
+    assert code == 2
+    assert "--dask tcp://127.0.0.1:1: cannot reach the scheduler" in capsys.readouterr().err
+    assert list((tmp_path / "out").iterdir()) == []
+
+
 def test_without_dask_the_error_says_what_to_install(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if it were not installed
     page = tmp_path / "a.txt"
