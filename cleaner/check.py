@@ -24,8 +24,6 @@ from pathlib import Path
 from typing import IO, Any, cast
 from urllib.parse import urlsplit
 
-import re2
-
 from cleaner.archive.atomic import open_temp
 from cleaner.archive.jsonl import dumps
 from cleaner.boilerplate import guess_stoplist
@@ -51,14 +49,8 @@ from cleaner.language import (
 )
 from cleaner.model import Block
 from cleaner.ruleset import (
-    DropBetween,
-    DropLine,
-    DropLinkList,
-    RuleFile,
     RuleSet,
-    TruncateAt,
     document_language,
-    quiet_re2_options,
     text_rule_verdicts,
 )
 
@@ -410,44 +402,6 @@ _MAY_HAVE_PROBLEM = re.compile("[<&ÂÃÄÅÐÑâ\x00-\x08\x0b\x0c\x0e-\x1f\x7f\
 # --- the checker --------------------------------------------------------------------------------
 
 
-def _rule_patterns(files: Sequence[RuleFile]) -> list[str]:
-    """The patterns a text rule needs to match to remove anything at all."""
-    out: list[str] = []
-    for f in files:
-        for rule in f.text:
-            if isinstance(rule, DropLine | TruncateAt):
-                out.append(rule.pattern.pattern)
-            elif isinstance(rule, DropBetween):
-                out.append(rule.start.pattern)
-            elif isinstance(rule, DropLinkList):
-                out.append(rule.heading.pattern)
-    return out
-
-
-_WHOLE_TEXT = re.compile(r"\\[Az]|\(\?[a-zA-Z]*-[a-zA-Z]*m")
-
-
-def _prefilter(files: Sequence[RuleFile]) -> Any:
-    """One RE2 over a document's paragraphs (joined by newlines) that finds every paragraph a
-    rule of ``files`` could remove, and some more; None when that cannot be promised.
-
-    A text rule removes nothing unless its pattern (start, heading) matches a paragraph; with
-    ``(?m)`` a paragraph's ``^``/``$`` match at the newlines around it. Patterns that anchor
-    to the whole text (``\\A``, ``\\z``) or turn ``m`` off would break that.
-    """
-    patterns = _rule_patterns(files)
-    if not patterns:
-        return False  # nothing to match: no rule removes anything
-    if any(_WHOLE_TEXT.search(p) for p in patterns):
-        return None
-    options = quiet_re2_options()  # a pattern RE2 refuses is None here, not a log line
-    options.max_mem = 64 << 20
-    try:
-        return re2.compile("(?m)" + "|".join(f"(?:{p})" for p in patterns), options)
-    except re2.error:
-        return None
-
-
 class Checker:
     """Checks documents file by file; remembers texts, URLs and ids to find duplicates."""
 
@@ -455,7 +409,6 @@ class Checker:
         self.settings = settings
         self.rules = rules
         self.summary = Summary()
-        self._prefilters: dict[tuple[str, ...], Any] = {}
         self._texts: dict[bytes, tuple[str | None, str]] = {}
         self._urls: dict[str, tuple[str | None, str]] = {}
         self._ids: dict[tuple[str, str], str] = {}
@@ -624,23 +577,21 @@ class Checker:
         return off
 
     def _rule_verdicts(self, doc: _Doc, blocks: Sequence[Block]) -> dict[int, str]:
+        """The paragraphs the text rules remove, as ``cleaner clean`` applies them: the
+        ruleset's own selection and verdicts (with its screening), by the record's language."""
         joined = "\n".join(b.text for b in blocks)
         names = list(self.rules.select(doc.url or None, joined).names)
         if doc.site and doc.site not in names and any(f.name == doc.site
                                                       for f in self.rules.files):
             names.append(doc.site)  # the file that matched the raw page when it was cleaned
-        key = tuple(names)
-        if key not in self._prefilters:
-            self._prefilters[key] = _prefilter([self.rules.by_name(n) for n in key])
-        quick = self._prefilters[key]
-        if quick is False or (quick is not None and not quick.search(joined)):
+        files = [self.rules.by_name(n) for n in names]
+        if not any(f.text for f in files):
             return {}
         # Rules with lang apply by the record's language, as they did when it was cleaned
         # (guessed from its words, as clean does, when the record gives none).
         declared = doc.lang or None
         lang = document_language(blocks, None if declared else guess_stoplist(blocks), declared)
-        verdicts = text_rule_verdicts([self.rules.by_name(n) for n in key], blocks, lang)
-        return {i: rule.rule for i, rule in verdicts.items()}
+        return {i: rule.rule for i, rule in text_rule_verdicts(files, blocks, lang).items()}
 
     def _text(self, doc: _Doc) -> list[Finding]:
         out: list[Finding] = []

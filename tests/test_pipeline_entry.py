@@ -2,10 +2,11 @@
 
 import pytest
 
+from cleaner.check import Checker, CheckSettings, _doc_from_text
 from cleaner.config import InputConfig
-from cleaner.model import Doc, RawDoc, Reject, Source
+from cleaner.model import Block, Doc, RawDoc, Reject, Source
 from cleaner.pipeline import ExtractHtml, Parse, Pipeline, build_steps, clean_one
-from cleaner.ruleset import load_rules
+from cleaner.ruleset import load_rules, text_rule_verdicts
 from cleaner.rulestools import lint, suggest, testrun, which
 from cleaner.ruletests import run_rule_test
 
@@ -115,3 +116,26 @@ def test_suggest_reads_pages_through_the_entry(calls, tmp_path):
     assert skipped == []
     assert [p.source for p in pages] == [str(path)]
     assert calls == [(str(path), "extract")]
+
+
+# --- check's cruft through the ruleset's own verdicts --------------------------------------------
+
+PROSE = ("The council met on Monday to approve the budget for the new tram line, which will run "
+         "from the station to the university and open in two years.")
+
+
+def test_check_c001_names_a_paragraph_a_trim_tail_rule_removes():
+    """A line that a trim_tail rule removes whole is cruft as much as one a drop_line removes:
+    check asks the ruleset's own verdicts, not a screen of its own that knew only some kinds
+    of rule."""
+    text = f"{PROSE}\n\nPhoto: Reuters\n\n{PROSE.replace('Monday', 'Tuesday')}"
+    blocks = [Block(p) for p in text.split("\n\n")]
+    files = list(RULES.select("https://example.com/a", text).files)
+    assert {i: r.rule for i, r in text_rule_verdicts(files, blocks, "en").items()} == {
+        1: "rules/_default.toml:trim_tail.photo_credit"}
+    checker = Checker(CheckSettings(enabled=frozenset({"C001"})), RULES)
+    doc = _doc_from_text(text, path="x.jsonl", kind="jsonl", line=1, offset=None, id="a",
+                         url="https://example.com/a", lang="en", site=None)
+    assert [str(f) for f in checker.check_doc(doc)[0]] == [
+        "x.jsonl:1: C001 paragraph 2: residual cruft, removed by "
+        "rules/_default.toml:trim_tail.photo_credit: 'Photo: Reuters'"]
