@@ -679,9 +679,10 @@ class Fingerprint:
     text: str
     regex: Any = None
 
-    def found_in(self, source: str) -> bool:
+    def found_in(self, source: str, regexes: bool = True) -> bool:
+        """In ``source``; with ``regexes`` False, a regex fingerprint is known to be absent."""
         if self.regex is not None:
-            return self.regex.search(source) is not None
+            return regexes and self.regex.search(source) is not None
         return self.text in source
 
 
@@ -704,8 +705,13 @@ class RuleFile:
     def is_default(self) -> bool:
         return self.name == DEFAULT_NAME
 
-    def match_reason(self, url: str | None, source_text: str) -> str | None:
-        """Why this file applies to a document (host or fingerprints), or None."""
+    def match_reason(self, url: str | None, source_text: str,
+                     regexes: bool = True) -> str | None:
+        """Why this file applies to a document (host or fingerprints), or None.
+
+        ``regexes`` False says that no regex fingerprint is in the source (one search for all of
+        them found none: see :meth:`RuleSet.select`).
+        """
         if self.is_default:
             return "default: applies to every document"
         host = host_of(url)
@@ -715,7 +721,7 @@ class RuleFile:
                         host == h or host.endswith("." + h)):
                     return f"host {host} matches {h}"
         if self.fingerprints:
-            found = [f.text for f in self.fingerprints if f.found_in(source_text)]
+            found = [f.text for f in self.fingerprints if f.found_in(source_text, regexes)]
             if len(found) >= self.min_fingerprints:
                 return "fingerprints: " + ", ".join(repr(f) for f in found)
         return None
@@ -827,10 +833,27 @@ class RuleSet:
         by host (the site itself), which is the document's ``site`` and gets the credit when
         several files remove the same line.
         """
+        screen = _fingerprint_screen(tuple(fp.regex.pattern for f in self.files
+                                           for fp in f.fingerprints if fp.regex is not None))
+        # One search for every regex fingerprint: on most pages none is there, and each search
+        # of its own encodes the whole page again.
+        regexes = screen is None or screen.search(source_text) is not None
         found = [(f, why) for f in self.files
-                 if (why := f.match_reason(url, source_text)) is not None]
+                 if (why := f.match_reason(url, source_text, regexes)) is not None]
         found.sort(key=lambda fw: (not fw[0].is_default, fw[1].startswith("host ")))
         return Selection(tuple(f for f, _ in found), tuple(why for _, why in found))
+
+
+@functools.lru_cache(maxsize=16)
+def _fingerprint_screen(patterns: tuple[str, ...]) -> Any:
+    """One pattern that matches wherever any of ``patterns`` does (each in a group of its own,
+    so its flags stay in it); None when there are none or RE2 cannot join them."""
+    if not patterns:
+        return None
+    try:
+        return re2.compile("|".join(f"(?:{p})" for p in patterns), _RE2_OPTIONS)
+    except re2.error:
+        return None
 
 
 def shipped_rules_dir() -> Path:

@@ -3,13 +3,14 @@
 Each shortcut taken for speed or memory is checked here against the reference it replaces.
 """
 
+import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import test_language_speed
 
-from cleaner import extract, language
+from cleaner import extract, language, ruleset
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -110,3 +111,30 @@ def test_page_metadata_is_trafilaturas(path):
     got = extract.extract_metadata(extract.parse_html(markup), "https://example.org/a")
     assert (got.title, got.author, got.url, got.date) == \
         (want.title, want.author, want.url, want.date)
+
+
+def site_rules(name: str, fingerprints: list[str]) -> ruleset.RuleFile:
+    body = (f"[match]\nfingerprints = {json.dumps(fingerprints)}\n\n"
+            '[[test]]\nname = "t"\ninput = "x"\nmust_contain = ["x"]\n')
+    return ruleset.parse_rule_file(body.encode(), name, f"rules/{name}.toml")
+
+
+SCREENED = ruleset.RuleSet((
+    ruleset.load_rules().by_name("_default"),
+    site_rules("shouting", ["re:(?i)leave a reply", "re:(?m)^Next In [A-Z]\\w+$"]),
+    site_rules("quiet", ["re:comments? closed", "theme-x"]),
+    site_rules("anchored", ["re:\\A<!doctype html>"]),
+))
+
+
+@pytest.mark.parametrize("source", [
+    "", "nothing here", "LEAVE A REPLY", "leave a Reply\nNext In Sport", "Next In sport",
+    "COMMENTS CLOSED", "comment closed theme-x", "x\n<!doctype html>", "<!doctype html>\nx",
+    "Next In Sport\nmore", "NEXT IN SPORT",
+])
+def test_one_search_for_all_regex_fingerprints_selects_as_one_each(source):
+    want = [(f.name, why) for f in SCREENED.files
+            if (why := f.match_reason(None, source)) is not None]
+    want.sort(key=lambda fw: fw[0] != "_default")
+    got = SCREENED.select(None, source)
+    assert list(zip(got.names, got.reasons, strict=True)) == want
