@@ -42,6 +42,7 @@ from cleaner.language import (
     MAX_STOPWORD_SHARE,
     MIN_JUDGED_WORDS,
     char_script,
+    judge,
     other_script,
     same_script_off,
     script_counts,
@@ -564,9 +565,12 @@ class Checker:
                              for i, rule in self._rule_verdicts(doc, blocks).items()}
         if self.on("C002") or self.on("C003"):
             scripts = off_script(blocks, doc.lang)
+            # judged as language.py does: only the same-script paragraphs
+            same = off_language(blocks, scripts, doc.lang) if self.on("C003") else {}
+            scripts, same = confirmed(blocks, scripts, same)
             found["C002"] = scripts if self.on("C002") else {}
-            if self.on("C003"):  # judged as language.py does: only the same-script paragraphs
-                found["C003"] = off_language(blocks, scripts, doc.lang)
+            if self.on("C003"):
+                found["C003"] = same
         off: dict[int, str] = {}
         for code, items in found.items():
             for i, what in sorted(items.items()):
@@ -652,10 +656,9 @@ def _without(doc: _Doc, off: dict[int, str]) -> str:
 
 
 def off_script(blocks: Sequence[Block], lang: str | None) -> dict[int, str]:
-    """C002: paragraphs with several words in another script than the document's main script.
-
-    The test is language.py's own (private there; this is its one other user), so that check
-    flags what ``cleaner clean`` would have removed.
+    """C002's suspects: paragraphs with several words in another script than the document's
+    main script (language.py's :func:`other_script`); :func:`confirmed` keeps those the
+    language step removes.
     """
     # Counting letters per script costs a look-up per character; a set of the distinct
     # characters tells at C speed whether there is more than one script to count.
@@ -686,12 +689,13 @@ def _plain_stopwords(lang: str) -> frozenset[str]:
 
 def off_language(blocks: Sequence[Block], skip: Iterable[int], lang: str | None) -> \
         dict[int, str]:
-    """C003: long paragraphs in the document's script that are in another language.
+    """C003's suspects: long paragraphs in the document's script that langdetect puts in
+    another language than the record's ``lang`` (language.py's :func:`same_script_off`);
+    :func:`confirmed` keeps those the language step removes.
 
-    language.py's test: a paragraph of 12+ words with almost none of ``lang``'s stopwords goes
-    to langdetect. Few paragraphs get that far: a cheap count first drops every paragraph whose
-    share of stopwords is surely too high (it counts fewer stopwords, over more words, than
-    language.py does), so langdetect is not called per paragraph.
+    A cheap count first drops every paragraph whose share of ``lang``'s stopwords is surely
+    too high, so that langdetect is not called per paragraph (nor the stopword index of every
+    language built) for a document that has no suspect.
     """
     stops = _plain_stopwords(lang) if lang else frozenset()
     if not lang or not stops:
@@ -709,6 +713,21 @@ def off_language(blocks: Sequence[Block], skip: Iterable[int], lang: str | None)
         return {}
     return {i: f"in {code}, the document is in {lang}"
             for i, code in same_script_off(blocks, candidates, lang).items()}
+
+
+def confirmed(blocks: Sequence[Block], *suspects: dict[int, str]) -> list[dict[int, str]]:
+    """The suspect paragraphs that the language step removes too.
+
+    :func:`off_script` and :func:`off_language` are cheap screens; the verdict is the language
+    step's own (:func:`cleaner.language.judge`, what :class:`LanguageFilter` removes), so that
+    check names only what ``cleaner clean`` would have removed: not a quotation the article
+    introduces, code, or a paragraph in one of the document's own languages. It is asked only
+    of a document with suspects, as it costs a langdetect call or more.
+    """
+    if not any(suspects):
+        return list(suspects)
+    off = judge(blocks).off
+    return [{i: what for i, what in found.items() if i in off} for found in suspects]
 
 
 # --- fixing -------------------------------------------------------------------------------------
