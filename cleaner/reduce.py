@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import sys
 from collections.abc import Iterable
 from typing import ClassVar, Protocol
 
@@ -40,9 +41,10 @@ class ExactDedup:
     """Reject a document whose clean text, or whose input (same id), was already kept.
 
     State per kept document: the text's 128-bit BLAKE2b digest, mapped to the first document's
-    64-bit id, and that id in a set: two small ints and their table slots, about 240 bytes in
-    CPython (``cost_per_doc`` measures it), whatever the text's length. A chance collision of
-    two different texts would take 2**64 documents to become likely.
+    64-bit id, and that id in a set: three small ints and their table slots, about 210 bytes
+    in CPython at 50,000 documents (:meth:`bytes_per_doc` measures it), whatever the texts'
+    length. A chance collision of two different texts would take 2**64 documents to become
+    likely.
     """
 
     name: ClassVar[str] = "dedup"
@@ -54,6 +56,15 @@ class ExactDedup:
 
     def __len__(self) -> int:
         return len(self._texts)
+
+    def bytes_per_doc(self) -> float:
+        """What the state costs per kept document, measured: the tables and the ints in them."""
+        if not self._texts:
+            return 0.0
+        size = sys.getsizeof(self._texts) + sys.getsizeof(self._ids)
+        size += sum(sys.getsizeof(k) + sys.getsizeof(v) for k, v in self._texts.items())
+        size += sum(sys.getsizeof(i) for i in self._ids)
+        return size / len(self._texts)
 
     def apply(self, doc: Doc) -> Doc | Reject:
         text = _digest(doc.text)
