@@ -323,6 +323,10 @@ class _Slices:
         except Exception as exc:  # noqa: BLE001 -- a task's failure costs its documents only
             if _scheduler_lost(exc):
                 raise ConnectionError(f"the Dask scheduler went away: {exc}") from None
+            if "deserialization of the task graph" in str(exc):
+                raise ConfigError(f"the Dask scheduler cannot load cleaner's tasks: {INSTALL} "
+                                  f"(version {TOOL.rpartition(' ')[2]}) where the scheduler "
+                                  "runs too") from None
             return [(_task_failed(raw, exc), {}) for raw in part.raws]
         # One after the other: a task that shares a worker with the one that kills it is
         # counted as a suspect too, and only the document that kills its worker alone fails.

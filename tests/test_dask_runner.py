@@ -231,6 +231,42 @@ def test_a_scheduler_out_of_reach_is_a_configuration_error(tmp_path, capsys, mon
     assert list((tmp_path / "out").iterdir()) == []
 
 
+class Failing:
+    """A client whose every task fails with ``error``: the client side of a failing task."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def submit(self, *args, **kwargs):
+        return self
+
+    def done(self):
+        return True
+
+    def result(self):
+        raise self.error
+
+    def cancel(self, futures):
+        pass
+
+
+def test_a_failed_task_costs_its_documents_only(dask_installed):
+    slices = dask_runner._Slices(Failing(RuntimeError("boom")), StepsSpec(), ahead=2)
+    results = [r for _, (r, _) in slices.in_order([raw(1), raw(2)], RawDoc)]
+    assert [(r.reason, r.detail, r.source) for r in results] == [
+        (RejectReason.INTERNAL_ERROR, "the Dask task cleaning it failed: RuntimeError: boom",
+         Source(f"doc{n}.txt")) for n in (1, 2)]
+
+
+def test_a_scheduler_that_cannot_load_cleaner_stops_the_run(dask_installed):
+    error = RuntimeError("Error during deserialization of the task graph. This frequently\n"
+                         "occurs if the Scheduler and Client have different environments.")
+    slices = dask_runner._Slices(Failing(error), StepsSpec(), ahead=2)
+    with pytest.raises(ConfigError, match=r"install 'article-cleaner\[dask\]' \(version "
+                       rf"{__version__}\) where the scheduler runs too"):
+        list(slices.in_order([raw(1)], RawDoc))
+
+
 def test_without_dask_the_error_says_what_to_install(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if it were not installed
     page = tmp_path / "a.txt"
