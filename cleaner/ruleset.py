@@ -252,18 +252,22 @@ _STOPLIST_LANGS = {
     "Urdu": "ur", "Uzbek": "uz", "Vietnamese": "vi", "Volapuk": "vo", "Walloon": "wa",
     "Welsh": "cy", "West_Frisian": "fy", "Western_Panjabi": "pa", "Yoruba": "yo",
 }
-# Scripts written without spaces, which no stoplist covers: (code, letters of the script).
+# Scripts written without spaces, which no stoplist covers: (code, runs of letters of the
+# script). Letters are counted by the run, not one string each.
 _UNSPACED_SCRIPTS = (
-    ("ko", re2.compile(r"[\x{AC00}-\x{D7AF}\x{1100}-\x{11FF}\x{3130}-\x{318F}]")),
-    ("th", re2.compile(r"[\x{0E00}-\x{0E7F}]")),
-    ("lo", re2.compile(r"[\x{0E80}-\x{0EFF}]")),
-    ("my", re2.compile(r"[\x{1000}-\x{109F}]")),
-    ("km", re2.compile(r"[\x{1780}-\x{17FF}]")),
-    ("bo", re2.compile(r"[\x{0F00}-\x{0FFF}]")),
+    ("ko", re.compile(r"[\uAC00-\uD7AF\u1100-\u11FF\u3130-\u318F]+")),
+    ("th", re.compile(r"[\u0E00-\u0E7F]+")),
+    ("lo", re.compile(r"[\u0E80-\u0EFF]+")),
+    ("my", re.compile(r"[\u1000-\u109F]+")),
+    ("km", re.compile(r"[\u1780-\u17FF]+")),
+    ("bo", re.compile(r"[\u0F00-\u0FFF]+")),
 )
-_KANA = re2.compile(r"[\x{3040}-\x{30FF}\x{31F0}-\x{31FF}\x{FF66}-\x{FF9F}]")
-_HAN = re2.compile(r"[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]")
-_LETTER = re.compile(r"[^\W\d_]")
+_KANA = re.compile(r"[\u3040-\u30FF\u31F0-\u31FF\uFF66-\uFF9F]+")
+_HAN = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+# A letter of any of the scripts above: their ranges in one class.
+_ANY_UNSPACED = re.compile("[" + "".join(rx.pattern.removeprefix("[").removesuffix("]+") for rx in (
+    *(rx for _, rx in _UNSPACED_SCRIPTS), _KANA, _HAN)) + "]")
 _SCRIPT_SAMPLE = 2000  # characters of the first lines
 # A script makes a document's language when it holds this share of the sample's letters.
 _SCRIPT_SHARE = 0.3
@@ -302,6 +306,11 @@ def document_language(blocks: Sequence[Block], stoplist: frozenset[str] | None,
     return None if name is None else _STOPLIST_LANGS.get(name)
 
 
+def _chars(runs: re.Pattern[str], text: str) -> int:
+    """How many characters of ``text`` are in the runs the pattern finds."""
+    return sum(map(len, runs.findall(text)))
+
+
 def _script_language(blocks: Sequence[Block]) -> str | None:
     """The language of a script without spaces that makes up much of the first lines."""
     sample = ""
@@ -309,12 +318,14 @@ def _script_language(blocks: Sequence[Block]) -> str | None:
         sample += b.text
         if len(sample) >= _SCRIPT_SAMPLE:
             break
-    letters = len(_LETTER.findall(sample[:_SCRIPT_SAMPLE]))
+    sample = sample[:_SCRIPT_SAMPLE]
+    if _ANY_UNSPACED.search(sample) is None:  # no script without spaces: none to count
+        return None
+    letters = _chars(_LETTERS, sample)
     if not letters:
         return None
-    sample = sample[:_SCRIPT_SAMPLE]
-    counts = {code: len(rx.findall(sample)) for code, rx in _UNSPACED_SCRIPTS}
-    kana, han = len(_KANA.findall(sample)), len(_HAN.findall(sample))
+    counts = {code: _chars(rx, sample) for code, rx in _UNSPACED_SCRIPTS}
+    kana, han = _chars(_KANA, sample), _chars(_HAN, sample)
     # Japanese writes its particles in kana; Chinese has none.
     counts["ja" if kana >= 0.1 * (kana + han) else "zh"] = kana + han
     code, n = max(counts.items(), key=lambda kv: kv[1])

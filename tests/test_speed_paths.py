@@ -4,13 +4,18 @@ Each shortcut taken for speed or memory is checked here against the reference it
 """
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
+import re2
 import test_language_speed
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner import extract, language, ruleset
+from cleaner.model import Block
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -138,3 +143,48 @@ def test_one_search_for_all_regex_fingerprints_selects_as_one_each(source):
     want.sort(key=lambda fw: fw[0] != "_default")
     got = SCREENED.select(None, source)
     assert list(zip(got.names, got.reasons, strict=True)) == want
+
+
+OLD_UNSPACED = (
+    ("ko", re2.compile(r"[\x{AC00}-\x{D7AF}\x{1100}-\x{11FF}\x{3130}-\x{318F}]")),
+    ("th", re2.compile(r"[\x{0E00}-\x{0E7F}]")),
+    ("lo", re2.compile(r"[\x{0E80}-\x{0EFF}]")),
+    ("my", re2.compile(r"[\x{1000}-\x{109F}]")),
+    ("km", re2.compile(r"[\x{1780}-\x{17FF}]")),
+    ("bo", re2.compile(r"[\x{0F00}-\x{0FFF}]")),
+)
+OLD_KANA = re2.compile(r"[\x{3040}-\x{30FF}\x{31F0}-\x{31FF}\x{FF66}-\x{FF9F}]")
+OLD_HAN = re2.compile(r"[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]")
+
+
+def reference_script_language(blocks):
+    """The script guess as it was: one string per letter, one RE2 search per script."""
+    sample = ""
+    for b in blocks:
+        sample += b.text
+        if len(sample) >= ruleset._SCRIPT_SAMPLE:
+            break
+    letters = len(re.findall(r"[^\W\d_]", sample[:ruleset._SCRIPT_SAMPLE]))
+    if not letters:
+        return None
+    sample = sample[:ruleset._SCRIPT_SAMPLE]
+    counts = {code: len(rx.findall(sample)) for code, rx in OLD_UNSPACED}
+    kana, han = len(OLD_KANA.findall(sample)), len(OLD_HAN.findall(sample))
+    counts["ja" if kana >= 0.1 * (kana + han) else "zh"] = kana + han
+    code, n = max(counts.items(), key=lambda kv: kv[1])
+    return code if n >= ruleset._SCRIPT_SHARE * letters else None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="aZé_1²½Ⅻ٣ \u00a0.жα日本あア한ไทยລາວမြန်ខ្មែរབོད\u0e00", max_size=30),
+                min_size=1, max_size=8))
+def test_script_language_counts_letters_as_the_letter_pattern_does(lines):
+    blocks = tuple(Block(t) for t in lines)
+    assert ruleset._script_language(blocks) == reference_script_language(blocks)
+
+
+@pytest.mark.parametrize("folder", ["scripts", "lang"])
+def test_script_language_of_the_fixtures(folder):
+    for path in sorted((FIXTURES / folder).glob("*.txt")):
+        blocks = tuple(Block(t) for t in path.read_text(encoding="utf-8").splitlines())
+        assert ruleset._script_language(blocks) == reference_script_language(blocks), path
