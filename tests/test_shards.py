@@ -53,6 +53,12 @@ def gunzipped(data: bytes) -> bytes:
     return gzip.decompress(data)
 
 
+def warc_check(paths) -> int:
+    """What `warcio check` says of the archives: 0 when every record's digests are right."""
+    args = type("Args", (), {"inputs": [str(p) for p in paths], "verbose": False})
+    return Checker(args).process_all()
+
+
 def test_numbered_names_keep_the_kind_and_compression(tmp_path):
     assert numbered(tmp_path / "c.jsonl.gz", 1).name == "c-00001.jsonl.gz"
     assert numbered(tmp_path / "C.WARC", 12).name == "C-00012.WARC"
@@ -74,6 +80,7 @@ def test_a_run_in_many_shards_joins_to_the_bytes_of_a_run_in_one(tmp_path, monke
     for name in a:  # the records file is gzip members joined: the same once decompressed
         assert (gunzipped(a[name]) == gunzipped(b[name]) if name.endswith("jsonl.gz")
                 else a[name] == b[name]), name
+    assert warc_check([many / "c.warc.gz"]) == 0
 
 
 def test_numbered_shards_are_each_final_and_valid(tmp_path, capsys):
@@ -90,8 +97,7 @@ def test_numbered_shards_are_each_final_and_valid(tmp_path, capsys):
                            for stem, ext in [("c", ".jsonl.gz"), ("c", ".warc.gz"),
                                              ("c", ".warc.gz.cdxj"), ("ex", ".jsonl"),
                                              ("rej", ".jsonl")])
-    warcs = [str(p) for p in sorted(parts.glob("c-*.warc.gz"))]
-    assert Checker(type("Args", (), {"inputs": warcs, "verbose": False})).process_all() == 0
+    assert warc_check(sorted(parts.glob("c-*.warc.gz"))) == 0
     joined = [r for k in range(1, count + 1) for r in read_jsonl(parts / f"c-{k:05d}.jsonl.gz")]
     assert joined == list(read_jsonl(whole / "c.jsonl.gz"))
     rejected = [r for k in range(1, count + 1) for r in read_jsonl(parts / f"rej-{k:05d}.jsonl")]
