@@ -232,8 +232,8 @@ class _Profiles:
     """langdetect's n-gram probabilities per language, as its ``DetectorFactory.load_profile``
     computes them, held as the non-zero entries only (184,000 of 4.8 million: 2 MB, not 60).
 
-    A gram's row (one probability per language) is made when a text needs it, and the rows
-    made last are kept, up to ``MAX_ROWS``.
+    A gram's row (one probability per language) is made when a text draws it, and kept, up to
+    ``MAX_ROWS`` rows (the commonest n-grams come first: later ones are made each time).
     """
 
     MAX_ROWS = 1 << 13
@@ -280,13 +280,12 @@ class _Profiles:
         """The gram's probability in each language (0.0 where langdetect's row holds 0.0)."""
         row = self.rows.get(gram)
         if row is None:
-            if len(self.rows) >= self.MAX_ROWS:
-                self.rows.clear()
             g = self.known[gram]
             row = [0.0] * len(self.langlist)
             for k in range(self.starts[g], self.starts[g + 1]):
                 row[self.langs[k]] = self.probs[k]
-            self.rows[gram] = row
+            if len(self.rows) < self.MAX_ROWS:
+                self.rows[gram] = row
         return row
 
 
@@ -382,15 +381,15 @@ def _probabilities(factory: Any, ngrams: _Ngrams, text: str) -> list[tuple[str, 
     grams = ngrams(_langdetect_text(text))
     if not grams:
         return []
-    row = ngrams.profiles.row
-    rows = {gram: row(gram) for gram in set(grams)}
     langs = len(factory.langlist)
     rnd = random.Random()
     rnd.seed(factory.seed)
+    # choice(seq) is seq[_randbelow(len(seq))]: the same draws, a call fewer each.
+    randbelow = rnd._randbelow  # type: ignore[attr-defined]
     total = [0.0] * langs
     for _ in range(_LD_TRIALS):
         alpha = Detector.ALPHA_DEFAULT + rnd.gauss(0.0, 1.0) * Detector.ALPHA_WIDTH
-        prob, norm = _trial(rows, grams, rnd.choice, alpha / Detector.BASE_FREQ, langs)
+        prob, norm = _trial(ngrams.profiles, grams, randbelow, alpha / Detector.BASE_FREQ, langs)
         total = [t + p / norm / _LD_TRIALS for t, p in zip(total, prob, strict=False)]
     found = [(lang, p) for lang, p in zip(factory.langlist, total, strict=False)
              if p > Detector.PROB_THRESHOLD]
@@ -398,20 +397,23 @@ def _probabilities(factory: Any, ngrams: _Ngrams, text: str) -> list[tuple[str, 
     return found
 
 
-def _trial(known: dict[str, list[float]], grams: list[str], choice: Callable[[list[str]], str],
+def _trial(profiles: _Profiles, grams: list[str], randbelow: Callable[[int], int],
            weight: float, langs: int) -> tuple[list[float], float]:
     """One trial of langdetect's ``_detect_block``: the probabilities and the sum to divide
     them by (the last normalisation, left to the caller).
 
     langdetect divides by the sum, then multiplies by the next n-grams' probabilities; here the
-    division is done in the same expression as the next five products, in the same order.
+    division is done in the same expression as the next five products, in the same order. A
+    trial draws some fifty n-grams: their rows are looked up as they are drawn.
     """
     from langdetect.detector import Detector
 
+    get, row, n = profiles.rows.get, profiles.row, len(grams)
     # The first n-gram, then a check; then checks after every five. A row can be longer than
     # the list of languages (langdetect sizes rows by the files in its profile folder): zip
     # stops where langdetect's loop does.
-    first = known[choice(grams)]
+    g = grams[randbelow(n)]
+    first = get(g) or row(g)
     prob = [p * (weight + q) for p, q in zip([1.0 / langs] * langs, first, strict=False)]
     done = 0
     while True:
@@ -420,7 +422,11 @@ def _trial(known: dict[str, list[float]], grams: list[str], choice: Callable[[li
         top = (max(prob) if norm > 0 else min(prob)) / norm
         if top > Detector.CONV_THRESHOLD or done >= Detector.ITERATION_LIMIT:
             return prob, norm
-        a, b, c, d, e = (known[choice(grams)] for _ in range(_LD_CHECK_EVERY))
+        # Drawn in langdetect's order (a tuple is made left to right).
+        ga, gb, gc, gd, ge = (grams[randbelow(n)], grams[randbelow(n)], grams[randbelow(n)],
+                              grams[randbelow(n)], grams[randbelow(n)])
+        a, b, c, d, e = (get(ga) or row(ga), get(gb) or row(gb), get(gc) or row(gc),
+                         get(gd) or row(gd), get(ge) or row(ge))
         prob = [p / norm * (weight + qa) * (weight + qb) * (weight + qc) * (weight + qd)
                 * (weight + qe) for p, qa, qb, qc, qd, qe in zip(prob, a, b, c, d, e, strict=False)]
         done += _LD_CHECK_EVERY

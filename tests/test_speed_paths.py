@@ -34,15 +34,19 @@ def test_compact_profiles_hold_langdetect_rows_exactly():
         assert profiles.row(gram) == row[:langs], gram
 
 
-def test_profile_rows_are_remade_after_the_cache_is_full(monkeypatch):
+def test_profile_rows_past_the_memo_are_made_each_time(monkeypatch):
     profiles = language._Detector.ngrams().profiles
     monkeypatch.setattr(profiles, "rows", {})
     monkeypatch.setattr(language._Profiles, "MAX_ROWS", 2)
-    first = list(profiles.row("e"))
+    first = profiles.row("e")
     profiles.row("a")
-    profiles.row("th")  # the cache was full: emptied, then this row kept
-    assert len(profiles.rows) == 1
-    assert profiles.row("e") == first
+    third = profiles.row("th")  # the memo is full: made, not kept
+    assert set(profiles.rows) == {"e", "a"}
+    assert profiles.row("e") is first
+    assert profiles.row("th") == third
+    assert profiles.row("th") is not third
+    assert language._Detector.detect("Der Bundestag hat am Donnerstag ein neues Gesetz "
+                                     "beschlossen, das ab dem kommenden Jahr gilt.")[0] == "de"
 
 
 def reference_stopword_index() -> dict[str, tuple[str, ...]]:
