@@ -45,6 +45,10 @@ SLICE_DOCS = 32
 SLICE_BYTES = 8 * 1024 * 1024
 # Slices in flight per worker thread: one cleaning, one waiting, one coming back.
 AHEAD = 3
+# What Dask keeps of its recent messages and task events, for debugging: by default 1,000 each,
+# and each may hold a whole slice (its raw pages, or its results) in the client, the local
+# scheduler and every worker; memory would grow with the first 32,000 documents.
+LOG_LENGTH = 16
 # Seconds to wait for the scheduler to answer (Dask's own default).
 CONNECT_SECONDS = 30
 
@@ -189,11 +193,16 @@ class _Connection:
         self.scheduler, self.jobs = scheduler, jobs
         self.cluster: Any = None
         self.client: Any = None
+        self.settings: Any = None
         self.ahead = AHEAD
 
     def __enter__(self) -> _Connection:
+        import dask
         from distributed import Client, LocalCluster
 
+        # Read as they start: the client, a local cluster's scheduler, and its workers (their
+        # nannies pass them this configuration).
+        self.settings = dask.config.set({"distributed.admin.low-level-log-length": LOG_LENGTH})
         try:
             if self.scheduler == "local":
                 with _ctrl_c_ignored():  # the workers inherit it: Ctrl-C is the client's
@@ -216,6 +225,9 @@ class _Connection:
             if part is not None:
                 part.close()
         self.client = self.cluster = None
+        if self.settings is not None:
+            self.settings.__exit__(None, None, None)
+        self.settings = None
 
 
 @contextmanager

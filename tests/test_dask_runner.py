@@ -129,6 +129,45 @@ def ignores_sigint(pid: int) -> bool:
     return bool(mask & (1 << (signal.SIGINT - 1)))
 
 
+@dataclass(frozen=True, slots=True)
+class LogLength:
+    """A step that notes how many of its recent messages Dask keeps where the step runs."""
+
+    name: ClassVar[str] = "log_length"
+
+    def apply(self, doc: Doc) -> Doc | Reject:
+        import dask
+
+        length = dask.config.get("distributed.admin.low-level-log-length")
+        return replace(doc, warnings=(*doc.warnings, f"log: {length}"))
+
+
+@dataclass(frozen=True, slots=True)
+class WithLogLength:
+    def build(self):
+        steps = StepsSpec().build()
+        return (*steps[:-1], LogLength(), steps[-1])
+
+
+def test_a_local_cluster_keeps_few_of_its_messages(dask_installed):
+    """Dask keeps its last 1,000 messages and task events; each may hold a slice's pages."""
+    import dask
+
+    key = "distributed.admin.low-level-log-length"
+    before = dask.config.get(key)
+    during = []
+
+    def items():
+        for n in range(3):
+            during.append(dask.config.get(key))
+            yield raw(n)
+
+    results = [r for _, (r, _) in DaskRunner(WithLogLength(), "local").map(items(), RawDoc)]
+    assert during == [dask_runner.LOG_LENGTH] * 3
+    assert {w for r in results for w in r.warnings} == {f"log: {dask_runner.LOG_LENGTH}"}
+    assert dask.config.get(key) == before
+
+
 def write_warc(path, pages):
     with path.open("wb") as fh:
         writer = WARCWriter(fh, gzip=True)
