@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import IO, Any, cast
 from urllib.parse import urlsplit
 
+import re2
+
 from cleaner.archive.atomic import open_temp
 from cleaner.archive.jsonl import dumps
 from cleaner.boilerplate import guess_stoplist
@@ -42,7 +44,6 @@ from cleaner.language import (
     MAX_STOPWORD_SHARE,
     MIN_JUDGED_WORDS,
     char_script,
-    judge,
     other_script,
     same_script_off,
     script_counts,
@@ -50,8 +51,12 @@ from cleaner.language import (
 )
 from cleaner.model import Block
 from cleaner.ruleset import (
+    DropLine,
+    RuleFile,
     RuleSet,
+    _line_pattern,
     document_language,
+    quiet_re2_options,
     text_rule_verdicts,
 )
 
@@ -403,6 +408,37 @@ _MAY_HAVE_PROBLEM = re.compile("[<&ÂÃÄÅÐÑâ\x00-\x08\x0b\x0c\x0e-\x1f\x7f\
 # --- the checker --------------------------------------------------------------------------------
 
 
+_WHOLE_TEXT = re.compile(r"\\[Az]|\(\?[a-zA-Z]*-[a-zA-Z]*m")
+
+
+def _screen(files: Sequence[RuleFile]) -> Any:
+    """One RE2 over a document's paragraphs (joined by newlines) that matches wherever a text
+    rule of ``files`` could act: False when there is no rule, None when that cannot be
+    promised (then every document goes to the rules).
+
+    Each rule's pattern is the one the ruleset itself screens with (``ruleset._line_pattern``: a
+    truncation marker, a list heading, a box's start, a tail; a ``drop_line``'s pattern): a
+    rule acts only on a line it matches, and with ``(?m)`` a paragraph's ``^``/``$`` match at
+    the newlines around it. Patterns that anchor to the whole text (``\\A``, ``\\z``) or turn
+    ``m`` off would break that, as would a kind of rule with no such pattern.
+    """
+    patterns: list[str] = []
+    for f in files:
+        for rule in f.text:
+            pattern = rule.pattern if isinstance(rule, DropLine) else _line_pattern(rule)
+            if pattern is None or _WHOLE_TEXT.search(pattern.pattern):
+                return None
+            patterns.append(pattern.pattern)
+    if not patterns:
+        return False  # nothing to match: no rule removes anything
+    options = quiet_re2_options()  # a pattern RE2 refuses is None here, not a log line
+    options.max_mem = 64 << 20
+    try:
+        return re2.compile("(?m)" + "|".join(f"(?:{p})" for p in patterns), options)
+    except re2.error:
+        return None
+
+
 class Checker:
     """Checks documents file by file; remembers texts, URLs and ids to find duplicates."""
 
@@ -410,6 +446,7 @@ class Checker:
         self.settings = settings
         self.rules = rules
         self.summary = Summary()
+        self._screens: dict[tuple[str, ...], Any] = {}
         self._texts: dict[bytes, tuple[str | None, str]] = {}
         self._urls: dict[str, tuple[str | None, str]] = {}
         self._ids: dict[tuple[str, str], str] = {}
@@ -565,12 +602,9 @@ class Checker:
                              for i, rule in self._rule_verdicts(doc, blocks).items()}
         if self.on("C002") or self.on("C003"):
             scripts = off_script(blocks, doc.lang)
-            # judged as language.py does: only the same-script paragraphs
-            same = off_language(blocks, scripts, doc.lang) if self.on("C003") else {}
-            scripts, same = confirmed(blocks, scripts, same)
             found["C002"] = scripts if self.on("C002") else {}
-            if self.on("C003"):
-                found["C003"] = same
+            if self.on("C003"):  # judged as language.py does: only the same-script paragraphs
+                found["C003"] = off_language(blocks, scripts, doc.lang)
         off: dict[int, str] = {}
         for code, items in found.items():
             for i, what in sorted(items.items()):
@@ -582,15 +616,20 @@ class Checker:
 
     def _rule_verdicts(self, doc: _Doc, blocks: Sequence[Block]) -> dict[int, str]:
         """The paragraphs the text rules remove, as ``cleaner clean`` applies them: the
-        ruleset's own selection and verdicts (with its screening), by the record's language."""
+        ruleset's own selection and verdicts, by the record's language, for a document that one
+        search with the rules' own patterns (:func:`_screen`) does not rule out."""
         joined = "\n".join(b.text for b in blocks)
         names = list(self.rules.select(doc.url or None, joined).names)
         if doc.site and doc.site not in names and any(f.name == doc.site
                                                       for f in self.rules.files):
             names.append(doc.site)  # the file that matched the raw page when it was cleaned
-        files = [self.rules.by_name(n) for n in names]
-        if not any(f.text for f in files):
+        key = tuple(names)
+        if key not in self._screens:  # once per set of rule files
+            self._screens[key] = _screen([self.rules.by_name(n) for n in key])
+        screen = self._screens[key]
+        if screen is False or (screen is not None and not screen.search(joined)):
             return {}
+        files = [self.rules.by_name(n) for n in key]
         # Rules with lang apply by the record's language, as they did when it was cleaned
         # (guessed from its words, as clean does, when the record gives none).
         declared = doc.lang or None
@@ -656,9 +695,10 @@ def _without(doc: _Doc, off: dict[int, str]) -> str:
 
 
 def off_script(blocks: Sequence[Block], lang: str | None) -> dict[int, str]:
-    """C002's suspects: paragraphs with several words in another script than the document's
-    main script (language.py's :func:`other_script`); :func:`confirmed` keeps those the
-    language step removes.
+    """C002: paragraphs with several words in another script than the document's main script.
+
+    The test is language.py's own (:func:`other_script`), so that check flags what
+    ``cleaner clean`` would have removed.
     """
     # Counting letters per script costs a look-up per character; a set of the distinct
     # characters tells at C speed whether there is more than one script to count.
@@ -689,13 +729,13 @@ def _plain_stopwords(lang: str) -> frozenset[str]:
 
 def off_language(blocks: Sequence[Block], skip: Iterable[int], lang: str | None) -> \
         dict[int, str]:
-    """C003's suspects: long paragraphs in the document's script that langdetect puts in
-    another language than the record's ``lang`` (language.py's :func:`same_script_off`);
-    :func:`confirmed` keeps those the language step removes.
+    """C003: long paragraphs in the document's script that are in another language.
 
-    A cheap count first drops every paragraph whose share of ``lang``'s stopwords is surely
-    too high, so that langdetect is not called per paragraph (nor the stopword index of every
-    language built) for a document that has no suspect.
+    language.py's test (:func:`same_script_off`): a paragraph of 12+ words with almost none of
+    ``lang``'s stopwords goes to langdetect. Few paragraphs get that far: a cheap count first
+    drops every paragraph whose share of stopwords is surely too high (it counts fewer
+    stopwords, over more words, than language.py does), so langdetect is not called per
+    paragraph.
     """
     stops = _plain_stopwords(lang) if lang else frozenset()
     if not lang or not stops:
@@ -713,21 +753,6 @@ def off_language(blocks: Sequence[Block], skip: Iterable[int], lang: str | None)
         return {}
     return {i: f"in {code}, the document is in {lang}"
             for i, code in same_script_off(blocks, candidates, lang).items()}
-
-
-def confirmed(blocks: Sequence[Block], *suspects: dict[int, str]) -> list[dict[int, str]]:
-    """The suspect paragraphs that the language step removes too.
-
-    :func:`off_script` and :func:`off_language` are cheap screens; the verdict is the language
-    step's own (:func:`cleaner.language.judge`, what :class:`LanguageFilter` removes), so that
-    check names only what ``cleaner clean`` would have removed: not a quotation the article
-    introduces, code, or a paragraph in one of the document's own languages. It is asked only
-    of a document with suspects, as it costs a langdetect call or more.
-    """
-    if not any(suspects):
-        return list(suspects)
-    off = judge(blocks).off
-    return [{i: what for i, what in found.items() if i in off} for found in suspects]
 
 
 # --- fixing -------------------------------------------------------------------------------------

@@ -2,16 +2,13 @@
 
 import pytest
 
-from cleaner import cli
 from cleaner.check import Checker, CheckSettings, _doc_from_text
 from cleaner.config import InputConfig
-from cleaner.language import judge
 from cleaner.model import Block, Doc, RawDoc, Reject, Source
 from cleaner.pipeline import ExtractHtml, Parse, Pipeline, build_steps, clean_one
 from cleaner.ruleset import load_rules, text_rule_verdicts
 from cleaner.rulestools import lint, suggest, testrun, which
 from cleaner.ruletests import run_rule_test
-from conftest import FIXTURES
 
 RULES = load_rules()
 PAGE = (b"<html><head><title>Tram</title><link rel='canonical' href='https://example.com/tram'>"
@@ -143,22 +140,3 @@ def test_check_c001_names_a_paragraph_a_trim_tail_rule_removes():
         "x.jsonl:1: C001 paragraph 2: residual cruft, removed by "
         "rules/_default.toml:trim_tail.photo_credit: 'Photo: Reuters'"]
 
-
-# --- check's fragments: the language step decides ------------------------------------------------
-
-LANG_FIXTURES = FIXTURES / "lang"
-
-
-@pytest.mark.parametrize(("name", "expected"), [
-    # the Russian quotation the article introduces stays; the Russian subscribe line goes
-    ("de_russian_quote.txt", ["13: C002 paragraph 7: in Cyrillic script"]),
-    ("ja_code.txt", []),  # a command line in a Japanese article is code, not a fragment
-    ("letter_four_languages.txt", []),  # Greek is one of the letter's own languages
-])
-def test_check_names_only_the_fragments_the_language_step_removes(name, expected, capsys):
-    path = LANG_FIXTURES / name
-    assert cli.main(["check", str(path), "--select", "C002,C003", "-q"]) == (1 if expected else 0)
-    out = capsys.readouterr().out.splitlines()
-    assert [line.removeprefix(f"{path}:").split(",")[0] for line in out] == expected
-    blocks = [Block(s.strip()) for s in path.read_text().split("\n") if s.strip()]
-    assert sorted(judge(blocks).off) == [int(e.split()[3].rstrip(":")) - 1 for e in expected]
