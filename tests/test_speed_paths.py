@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import extract, language, ruleset
+from cleaner.inputs import encoding
 from cleaner.model import Block
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -192,3 +193,91 @@ def test_script_language_of_the_fixtures(folder):
     for path in sorted((FIXTURES / folder).glob("*.txt")):
         blocks = tuple(Block(t) for t in path.read_text(encoding="utf-8").splitlines())
         assert ruleset._script_language(blocks) == reference_script_language(blocks), path
+
+
+def line_by_line_hits(files, blocks):
+    """drop_line hits as found before: one set search per line."""
+    rules = [r for f in files for r in f.text if type(r) is ruleset.DropLine]
+    return {id(r): [i for i, b in enumerate(blocks) if r.pattern.search(b.text)
+                    and (not r.max_words or len(b.text.split()) <= r.max_words)]
+            for r in rules}
+
+
+DROP_LINES = ruleset.parse_rule_file(b"""
+[match]
+fingerprints = ["x"]
+
+[[drop_line]]
+name = "share"
+pattern = '(?i)^share\\s*:?$'
+
+[[drop_line]]
+name = "dashes"
+pattern = '^[\\s-]*pub[\\s-]*$'
+
+[[drop_line]]
+name = "short_tag"
+pattern = 'tag'
+max_words = 3
+
+[[drop_line]]
+name = "edge"
+pattern = '\\bend\\b'
+
+[[drop_line]]
+name = "anything"
+pattern = 'z*'
+
+[[test]]
+name = "t"
+input = "x"
+must_contain = ["x"]
+""", "lines", "rules/lines.toml")
+LINE_FILES = [ruleset.load_rules().by_name("_default"), DROP_LINES]
+
+
+@pytest.mark.parametrize("lines", [
+    ["Share", ":", "text"], ["Share:", "Share", "share it"], ["pub", "-", "pub -", "x pub"],
+    ["a tag here", "a tag line that is long", "tag"], ["the end", "endless", "end."],
+    ["Also read: a story", "Related: more", "Advertisement", "Sign up"], ["one"],
+    ["Comments (3)", "Leave a reply", "Follow us on Twitter", "Tags: a, b"],
+])
+def test_drop_lines_found_by_one_set_search_a_line_as_one_search_a_rule(lines):
+    blocks = tuple(Block(t) for t in lines)
+    assert ruleset._drop_line_hits(LINE_FILES, blocks) == line_by_line_hits(LINE_FILES, blocks)
+
+
+@pytest.mark.parametrize("folder", ["scripts", "lang", "guard", "suggest", "ftr"])
+def test_drop_lines_of_the_fixtures_found_as_line_by_line(folder):
+    for path in sorted((FIXTURES / folder).glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        blocks = tuple(Block(" ".join(t.split())) for t in text.splitlines() if t.strip())
+        assert ruleset._drop_line_hits(LINE_FILES, blocks) == \
+            line_by_line_hits(LINE_FILES, blocks), path
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Share", ":", "share:", "pub", "-", "tag", "a tag b c d",
+                                 "the end", "Related: x", "Advertisement", "Comments (2)",
+                                 "Tags: a", "spot_imgspot_img", " ", "zz"]), min_size=1,
+                max_size=10))
+def test_any_lines_drop_as_line_by_line(lines):
+    blocks = tuple(Block(t) for t in lines if t.strip())
+    assert ruleset._drop_line_hits(LINE_FILES, blocks) == line_by_line_hits(LINE_FILES, blocks)
+
+
+def reference_utf8_replacing(data):
+    return encoding._ESCAPED.subn("\ufffd", data.decode("utf-8", "surrogateescape"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=40)
+       | st.text(max_size=30).map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_utf8_with_replacements_as_before(data):
+    assert encoding._utf8_replacing(data) == reference_utf8_replacing(data)
+
+
+@pytest.mark.parametrize("data", [b"", b"plain", "caf\u00e9 \u2014 \u65e5\u672c".encode(),
+                                  b"caf\xe9", b"\xed\xb2\x80", b"ok\xf0\x9f\x98", b"\xef\xbf\xbd"])
+def test_utf8_with_replacements_of_edge_cases(data):
+    assert encoding._utf8_replacing(data) == reference_utf8_replacing(data)

@@ -370,6 +370,10 @@ def _by_replacement(data: bytes) -> tuple[str, str] | None:
 
 def _utf8_replacing(data: bytes) -> tuple[str, int]:
     """UTF-8 text with one U+FFFD per invalid byte, and the number of invalid bytes."""
+    try:  # valid UTF-8, the common case: nothing to look for
+        return data.decode("utf-8"), 0
+    except UnicodeDecodeError:
+        pass
     escaped = data.decode("utf-8", "surrogateescape")
     return _ESCAPED.subn("\ufffd", escaped)
 
