@@ -4,8 +4,11 @@ usage: python benchmarks/speed.py DIR [--repeat N]
 
 DIR is walked for ``*.html`` pages and ``*.txt`` text scrapes (e.g. the scrapinghub development
 set, or examples/). Each system runs in a fresh process, so that its peak memory (max RSS) is its
-own; time excludes start-up and imports. Prints one table, then where cleaner's time goes, step
-by step (HTML and text inputs together).
+own; time excludes start-up and imports. Wall time (ms/doc) and CPU time (user + system, which a
+busy machine disturbs less) are both printed; the ratios are of CPU time, against trafilatura
+alone and trafilatura with metadata measured in the same run. Then the targets of a cleaner
+worker (issue 9: HTML at most 1.1x trafilatura with metadata, peak RSS at most trafilatura's
++ 50 MB, text scrapes at least 300 docs/s), and where cleaner's time goes, step by step.
 """
 
 from __future__ import annotations
@@ -58,20 +61,27 @@ SYSTEMS: dict[str, tuple[str, Callable[[list[bytes]], object]]] = {
 }
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _child(name: str, pages: list[bytes], repeat: int, conn: object) -> None:
     fn = SYSTEMS[name][1]
     fn(pages[:3])  # warm up: imports, rule loading, langdetect profiles
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     steps: object = None
     for _ in range(repeat):
         steps = fn(pages)
     seconds = (time.perf_counter() - t0) / repeat
+    cpu = (_cpu() - c0) / repeat
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    conn.send((seconds, rss_mb, steps))  # type: ignore[attr-defined]
+    conn.send((seconds, cpu, rss_mb, steps))  # type: ignore[attr-defined]
 
 
-def measure(name: str, pages: list[bytes], repeat: int) -> tuple[float, float, object]:
-    """Seconds per pass, peak RSS (MB) and per-step seconds, from a fresh process."""
+def measure(name: str, pages: list[bytes], repeat: int) -> tuple[float, float, float, object]:
+    """Wall and CPU seconds per pass, peak RSS (MB) and per-step seconds, from a fresh
+    process."""
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe()
     proc = ctx.Process(target=_child, args=(name, pages, repeat, child))
@@ -79,6 +89,26 @@ def measure(name: str, pages: list[bytes], repeat: int) -> tuple[float, float, o
     result = parent.recv()
     proc.join()
     return result  # type: ignore[no-any-return]
+
+
+def _targets(cpu_ms: dict[str, float], rss_mb: dict[str, float]) -> None:
+    """Each target of a cleaner worker, what was measured, and whether it is met."""
+    rows = []
+    meta, html = cpu_ms.get("trafilatura + metadata"), cpu_ms.get("cleaner, HTML")
+    if meta and html:
+        rows.append(("HTML CPU per page, x trafilatura + metadata", "<= 1.10", html / meta,
+                     html / meta <= 1.1))
+    alone_rss, html_rss = rss_mb.get("trafilatura alone"), rss_mb.get("cleaner, HTML")
+    if alone_rss and html_rss:
+        rows.append(("HTML peak RSS, MB over trafilatura's", "<= 50", html_rss - alone_rss,
+                     html_rss - alone_rss <= 50))
+    text = cpu_ms.get("cleaner, text scrapes")
+    if text:
+        rows.append(("text scrapes per CPU second", ">= 300", 1000 / text, 1000 / text >= 300))
+    if rows:
+        print("\ntargets")
+    for what, target, value, met in rows:
+        print(f"  {what:<46}{target:>9}{value:10.2f}  {'met' if met else 'NOT met'}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,23 +123,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{args.dir}: {len(inputs['html'])} HTML pages "
           f"({sum(map(len, inputs['html'])) / 1e6:.1f} MB), {len(inputs['txt'])} text scrapes; "
           f"Python {sys.version.split()[0]}, 1 process")
-    print(f"{'system':<24}{'docs':>6}{'ms/doc':>9}{'docs/s':>9}{'x trafilatura':>15}"
-          f"{'max RSS MB':>12}")
-    base = None
+    print(f"{'system':<24}{'docs':>6}{'ms/doc':>9}{'CPU ms/doc':>12}{'CPU docs/s':>12}"
+          f"{'x trafilatura':>15}{'x traf+meta':>13}{'max RSS MB':>12}")
+    cpu_ms: dict[str, float] = {}
+    rss_mb: dict[str, float] = {}
     breakdown: dict[str, dict[str, float]] = {}
     for name, (kind, _) in SYSTEMS.items():
         pages = inputs[kind]
         if not pages:
             continue
-        seconds, rss, steps = measure(name, pages, args.repeat)
-        per_doc = seconds / len(pages)
-        if name == "trafilatura alone":
-            base = per_doc
-        ratio = f"{per_doc / base:.2f}" if base else "-"
-        print(f"{name:<24}{len(pages):>6}{1000 * per_doc:9.2f}{1 / per_doc:9.1f}{ratio:>15}"
-              f"{rss:12.0f}")
+        seconds, cpu, rss, steps = measure(name, pages, args.repeat)
+        cpu_ms[name], rss_mb[name] = 1000 * cpu / len(pages), rss
+        ratios = [f"{cpu_ms[name] / cpu_ms[b]:.2f}" if b in cpu_ms else "-"
+                  for b in ("trafilatura alone", "trafilatura + metadata")]
+        print(f"{name:<24}{len(pages):>6}{1000 * seconds / len(pages):9.2f}{cpu_ms[name]:12.2f}"
+              f"{1000 / cpu_ms[name]:12.1f}{ratios[0]:>15}{ratios[1]:>13}{rss:12.0f}")
         if isinstance(steps, dict):
             breakdown[name] = {k: v / len(pages) for k, v in steps.items()}
+    _targets(cpu_ms, rss_mb)
     for name, steps in breakdown.items():
         print(f"\n{name}: ms per document by step")
         for step, sec in sorted(steps.items(), key=lambda kv: -kv[1]):
