@@ -14,7 +14,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
 from importlib import import_module
 from pathlib import Path
 from types import FrameType
@@ -329,31 +328,27 @@ def cmd_clean(cfg: Config, reporter: Reporter) -> int:
     from cleaner.archive.atomic import OutputError
     from cleaner.pipeline import Summary, build_steps
     from cleaner.ruleset import load_rules
+    from cleaner.shards import kept_note
 
     rules = load_rules(cfg.rules_dirs, cfg.bundled_rules)
     steps = build_steps(rules, cfg.lang, cfg.timeout)
     summary = Summary()
-    kept: list[str] = []  # what a stopped run leaves for --resume, if anything
     try:
-        _clean(cfg, reporter, rules, steps, summary, kept)
+        _clean(cfg, reporter, rules, steps, summary)
     except OutputError as exc:
-        reporter.error(f"{exc}; {kept[0] if kept else 'no output was written'}")
+        reporter.error(f"{exc}; {kept_note(exc) or 'no output was written'}")
         reporter.summary(summary, rules)
         return EXIT_FAILED
-    except (KeyboardInterrupt, Terminated) as exc:
-        if kept:
-            raise Stopped(exc, kept[0]) from exc
-        raise
     reporter.summary(summary, rules)
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
 def _clean(cfg: Config, reporter: Reporter, rules: RuleSet, steps: Sequence[Step],
-           summary: Summary, kept: list[str]) -> None:
+           summary: Summary) -> None:
     """Clean every input into the outputs."""
     from cleaner.inputs import iter_inputs
     from cleaner.model import Skipped
-    from cleaner.pipeline import Summary, run
+    from cleaner.pipeline import run
     from cleaner.reduce import default_stages
     from cleaner.runners import make_runner
     from cleaner.shards import Layout, ShardedRun
@@ -377,24 +372,15 @@ def _clean(cfg: Config, reporter: Reporter, rules: RuleSet, steps: Sequence[Step
                     cfg.resume) as out:
         position = out.restored.done
         if position:
-            restored = Summary.from_state(out.restored.summary)
-            for f in fields(Summary):
-                setattr(summary, f.name, getattr(restored, f.name))
+            summary.restore(out.restored.summary)
             reporter.note(f"resuming: {position} inputs were done in {out.finished_shards} "
                           f"shards ({out.folder}); going on")
-        try:
-            for result in run(out.skip_done(iter_inputs(cfg.inputs)), steps, summary,
-                              runner=runner, stages=stages):
-                position += 1
-                reporter.result(result, summary)
-                out.write(result, summary.state, position)
-            out.finish(summary.state(), position)
-        except BaseException:
-            if out.finished_shards:
-                done = out.journal.done
-                kept.append(f"{done} inputs are done and kept in {out.folder}: run the same "
-                            "command with --resume to go on")
-            raise
+        for result in run(out.skip_done(iter_inputs(cfg.inputs)), steps, summary,
+                          runner=runner, stages=stages):
+            position += 1
+            reporter.result(result, summary)
+            out.write(result, summary.state, position)
+        out.finish(summary.state(), position)
 
 
 def fingerprint(cfg: Config, rules: RuleSet) -> dict[str, object]:
@@ -412,14 +398,6 @@ def fingerprint(cfg: Config, rules: RuleSet) -> dict[str, object]:
         "lang": cfg.lang, "timeout": cfg.timeout, "keep_duplicates": cfg.keep_duplicates,
         "clock": cfg.fixed_time.isoformat() if cfg.fixed_time else None,
     }
-
-
-class Stopped(BaseException):
-    """Ctrl-C or a termination signal stopped a run that keeps finished shards for --resume."""
-
-    def __init__(self, cause: BaseException, note: str) -> None:
-        super().__init__(note)
-        self.cause, self.note = cause, note
 
 
 class Terminated(BaseException):  # like KeyboardInterrupt: not an Exception to catch
@@ -482,10 +460,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"cleaner: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    except Stopped as stop:
-        return _stopped(stop.cause, stop.note)
     except (KeyboardInterrupt, Terminated) as exc:
-        return _stopped(exc, "no output file was written")
+        return _stopped(exc, _kept(exc) or "no output file was written")
     except BrokenPipeError:
         # Unix tools stop quietly when the reader of their output goes away (| head).
         _quiet_stdout()
@@ -495,6 +471,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cleaner: error: {printable(where + (exc.strerror or str(exc)))}",
               file=sys.stderr)
         return EXIT_FAILED
+
+
+def _kept(exc: BaseException) -> str | None:
+    from cleaner.shards import kept_note
+
+    return kept_note(exc)
 
 
 def _stopped(cause: BaseException, note: str) -> int:

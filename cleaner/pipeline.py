@@ -409,16 +409,13 @@ class Summary:
         return {f.name: (dict(value) if isinstance(value, dict) else value)
                 for f in fields(self) for value in [getattr(self, f.name)]}
 
-    @classmethod
-    def from_state(cls, state: dict[str, Any]) -> Summary:
-        """The summary a journal saved (see :meth:`state`)."""
-        summary = cls()
-        for f in fields(cls):
+    def restore(self, state: dict[str, Any]) -> None:
+        """Take the counts a journal saved (see :meth:`state`); other keys are ignored."""
+        for f in fields(self):
             if f.name in state:
                 value = state[f.name]
-                setattr(summary, f.name, Counter(value) if isinstance(value, dict)
+                setattr(self, f.name, Counter(value) if isinstance(value, dict)
                         and f.name != "seconds_by_step" else value)
-        return summary
 
     def count(self, result: Doc | Reject) -> None:
         if isinstance(result, Reject):

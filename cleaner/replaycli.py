@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import TOOL
+from cleaner.archive.atomic import OutputError
 from cleaner.archive.jsonl import JsonlSink, to_record
 from cleaner.archive.replay import ArchivedDoc, DamagedArchive, find
 from cleaner.archive.warc import WarcSettings, stable_ids
@@ -29,9 +30,11 @@ from cleaner.language import expected_languages
 from cleaner.model import Doc, RawDoc, Reject, Skipped
 from cleaner.pipeline import Summary, build_steps
 from cleaner.pipeline import run as run_pipeline
+from cleaner.reduce import default_stages
 from cleaner.ruleset import load_rules
-from cleaner.runners import default_jobs
-from cleaner.sinks import Outputs, open_sinks
+from cleaner.runners import LocalRunner, default_jobs
+from cleaner.shards import Layout, ShardedRun, kept_note
+from cleaner.sinks import Outputs
 
 REPLAY_EPILOG = """\
 examples:
@@ -83,6 +86,9 @@ def add_parser(sub: Any) -> None:
     reclean.add_argument("-j", "--jobs", type=parse_jobs, default=None, metavar="N",
                          help="clean in N worker processes, as for clean (default: one per "
                          "core); the output is the same for every N")
+    reclean.add_argument("--resume", action="store_true",
+                         help="go on with an interrupted reclean to the same outputs, as for "
+                         "clean (the verdicts of the documents done before are not repeated)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -180,41 +186,89 @@ def _export(args: argparse.Namespace) -> int:
 
 def _reclean(args: argparse.Namespace) -> int:
     """Clean the archived raw captures again, as ``cleaner clean`` would: the same steps, exact
-    duplicates rejected, the same outputs (one wiring, :func:`cleaner.sinks.open_sinks`), the
-    fixed clock of ``SOURCE_DATE_EPOCH``; one verdict line per document, and a summary."""
-    steps_lang = expected_languages(args.lang)
-    rules = load_rules(args.rules or (), args.bundled_rules)
-    steps = build_steps(rules, steps_lang, args.timeout)
+    duplicates rejected, the same outputs written in shards and resumable (one wiring,
+    :class:`cleaner.shards.ShardedRun`), the fixed clock of ``SOURCE_DATE_EPOCH``; one verdict
+    line per document, and a summary."""
+    job = _Reclean(args)
     jsonl, warc = split_outputs(args.output)
-    problems: list[str] = []
-    counts: Counter[str] = Counter()
-    info = {"software": TOOL, "rules": rules.version,
+    info = {"software": TOOL, "rules": job.rules.version,
             "recleaned-from": " ".join(p.name for p in args.archives)}
     fixed = fixed_time_from_env()
     settings = None if not warc else WarcSettings(warc, info) if fixed is None else \
         WarcSettings(warc, info, clock=lambda: fixed, ids=stable_ids(fixed.isoformat()))
     outputs = Outputs(records=Path(jsonl) if jsonl and jsonl != "-" else None, warc=settings)
-    olds: deque[ArchivedDoc] = deque()
-
-    def raws() -> Iterator[RawDoc]:
-        for old in _docs(args.archives, problems):
-            olds.append(old)
-            yield old.raw_doc()
-
-    summary = Summary()
-    with open_sinks(outputs, rules.version) as write:
-        for new in run_pipeline(raws(), steps, summary, jobs=args.jobs or default_jobs()):
-            if isinstance(new, Skipped):
-                continue
-            old = olds.popleft()
-            verdict = _compare(old, new, rules.version)
-            counts[verdict.split(":")[0]] += 1
-            print(f"{old.id}\t{old.record['url'] or '-'}\t{verdict}")
-            write(new)
+    if outputs.records is None and outputs.warc is None:  # verdicts only: nothing to resume
+        if args.resume:
+            raise ConfigError("--resume needs output files (-o FILE)")
+        job.verdicts_only()
+    else:
+        fingerprint = {"tool": TOOL, "rules": job.rules.version, "lang": job.lang,
+                       "timeout": args.timeout, "clock": fixed.isoformat() if fixed else None,
+                       "archives": [str(p) for p in args.archives], "outputs": args.output}
+        try:
+            job.into(outputs, fingerprint)
+        except OutputError as exc:
+            print(f"cleaner: error: {exc}; {kept_note(exc) or 'no output was written'}",
+                  file=sys.stderr)
+            return 1
+    counts = job.counts
     print(f"cleaner: reclean: {sum(counts.values())} documents: "
           + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-          + f" in {summary.seconds:.2f} s (rules {rules.version})", file=sys.stderr)
-    return 1 if problems or counts["changed"] or counts["rejected"] else 0
+          + f" in {job.summary.seconds:.2f} s (rules {job.rules.version})", file=sys.stderr)
+    return 1 if job.problems or counts["changed"] or counts["rejected"] else 0
+
+
+class _Reclean:
+    """One ``replay reclean``: the old documents in order, the new results, the verdicts."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.lang = expected_languages(args.lang)
+        self.rules = load_rules(args.rules or (), args.bundled_rules)
+        self.steps = build_steps(self.rules, self.lang, args.timeout)
+        self.runner = LocalRunner(self.steps, args.jobs or default_jobs())
+        self.summary = Summary()
+        self.problems: list[str] = []
+        self.counts: Counter[str] = Counter()
+        self.olds: deque[ArchivedDoc] = deque()
+
+    def raws(self, done: int) -> Iterator[RawDoc]:
+        """The archived raw captures; the old documents after ``done`` are kept to compare."""
+        for k, old in enumerate(_docs(self.args.archives, self.problems)):
+            if k >= done:
+                self.olds.append(old)
+            yield old.raw_doc()
+
+    def verdict(self, new: Doc | Reject | Skipped) -> None:
+        """Say how a document came out against its old self."""
+        if isinstance(new, Skipped):
+            return
+        old = self.olds.popleft()
+        said = _compare(old, new, self.rules.version)
+        self.counts[said.split(":")[0]] += 1
+        print(f"{old.id}\t{old.record['url'] or '-'}\t{said}")
+
+    def verdicts_only(self) -> None:
+        for new in run_pipeline(self.raws(0), self.steps, self.summary, runner=self.runner):
+            self.verdict(new)
+
+    def state(self) -> dict[str, Any]:
+        return {**self.summary.state(), "verdicts": dict(self.counts)}
+
+    def into(self, outputs: Outputs, fingerprint: dict[str, Any]) -> None:
+        """Write the new results, in shards, resumable as ``clean``'s are."""
+        stages = default_stages(False)
+        with ShardedRun(outputs, self.rules.version, Layout(), fingerprint, stages,
+                        self.args.resume) as out:
+            position = out.restored.done
+            self.summary.restore(out.restored.summary)
+            self.counts.update(out.restored.summary.get("verdicts", {}))
+            for new in run_pipeline(out.skip_done(self.raws(position)), self.steps,
+                                    self.summary, runner=self.runner, stages=stages):
+                position += 1
+                self.verdict(new)
+                out.write(new, self.state, position)
+            out.finish(self.state(), position)
 
 
 def _compare(old: ArchivedDoc, new: Doc | Reject, rules_version: str) -> str:

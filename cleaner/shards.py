@@ -55,6 +55,7 @@ from cleaner.sinks import Outputs, Sinks, open_sinks
 # of each file and a journal write) per this many documents.
 JOIN_SHARD = 1000
 JOURNAL = "run.json"
+RESUME_HINT = "run the same command with --resume to go on"
 FORMAT = 1
 
 Item = RawDoc | Reject | Skipped
@@ -362,6 +363,9 @@ class ShardedRun:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        if exc is not None and self.journal.shards:  # what the one who reports it must say
+            exc.add_note(f"{self.journal.done} inputs are done and kept in {self.folder}: "
+                         f"{RESUME_HINT}")
         if self._shard is not None:  # the shard in progress is lost: its files never appear
             shard, self._shard = self._shard, None
             with contextlib.suppress(OutputError):
@@ -385,6 +389,12 @@ class _Shard:
     stack: ExitStack
     sinks: Sinks
     items: int = 0
+
+
+def kept_note(exc: BaseException) -> str | None:
+    """What a stopped run left for ``--resume`` (a note :class:`ShardedRun` adds to the
+    exception that stopped it), if anything."""
+    return next((n for n in getattr(exc, "__notes__", ()) if n.endswith(RESUME_HINT)), None)
 
 
 def _source(item: Result | Item | None) -> str | None:

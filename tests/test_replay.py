@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner import cli
+from cleaner import cli, shards
 from cleaner.archive.index import index_path, read_index, surt
 from cleaner.archive.jsonl import to_record
 from cleaner.archive.replay import ArchivedDoc, find, read_archive
@@ -285,3 +285,39 @@ def test_example_archive_is_reproduced_byte_for_byte(tmp_path, capsys, monkeypat
               if (tmp_path / n).read_bytes() != (REPO / "archive" / n).read_bytes()]
     assert differ == [], "archive/ is out of date: rebuild it with the README's first command " \
                          "(or pytest --update-golden) and review the diff"
+
+
+def test_an_interrupted_reclean_resumes_to_the_outputs_of_one_never_stopped(
+        archived, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    again = tmp_path / "again.warc.gz"
+    shutil.copy(archived[1], again)
+    whole, out = tmp_path / "whole", tmp_path / "out"
+    whole.mkdir()
+    out.mkdir()
+
+    def outputs(folder):
+        return ["-o", str(folder / "new.jsonl"), "-o", str(folder / "new.warc.gz"), "-j", "1"]
+
+    _, said, _ = replay(capsys, "reclean", archived[1], again, *outputs(whole))
+    monkeypatch.setattr(shards, "JOIN_SHARD", 3)
+    real, commits = shards.ShardedRun._commit, []
+
+    def stop_after_two(self, *args):
+        real(self, *args)
+        commits.append(1)
+        if len(commits) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(shards.ShardedRun, "_commit", stop_after_two)
+    assert cli.main(["replay", "reclean", str(archived[1]), str(again), *outputs(out)]) == 130
+    first = capsys.readouterr()
+    assert "6 inputs are done and kept in" in first.err
+    assert not (out / "new.jsonl").exists()
+    monkeypatch.setattr(shards.ShardedRun, "_commit", real)
+    code, rest, err = replay(capsys, "reclean", archived[1], again, *outputs(out), "--resume")
+    assert code == 1
+    assert first.out + rest == said  # each verdict said once, in order
+    assert "5 rejected, 5 same" in err
+    for name in ("new.jsonl", "new.warc.gz", "new.warc.gz.cdxj"):
+        assert (out / name).read_bytes() == (whole / name).read_bytes(), name
