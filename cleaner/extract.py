@@ -34,6 +34,7 @@ from cleaner.safetext import printable
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 SOURCE_LINE = re2.compile(r"(?i)^source\s*:\s*(https?://\S+)$")
+_SOURCE_FIRST = frozenset("sS\u017f")
 _URL_XPATHS = (
     ("canonical", etree.XPath("//link[@rel='canonical']/@href")),
     ("og:url", etree.XPath("//meta[@property='og:url']/@content")),
@@ -282,7 +283,9 @@ def take_source_lines(
     removals: list[Removal] = []
     url = None
     for b in blocks:
-        m = SOURCE_LINE.search(b.text)
+        # The pattern starts the line with "source" in any case: s, S or the long s (U+017F),
+        # which RE2's case folding takes for s; a line starting otherwise is not searched.
+        m = SOURCE_LINE.search(b.text) if b.text[:1] in _SOURCE_FIRST else None
         if m and is_http_url(m.group(1)):
             url = m.group(1)
             removals.append(Removal(b.text, "text:source_line", "source URL line of the scrape"))
