@@ -396,9 +396,14 @@ def is_prose(text: str) -> bool:
     return word_count(text) >= PROSE_MIN_WORDS
 
 
+@functools.lru_cache(maxsize=1024)
 def prose_weight(text: str) -> float:
     """How much article prose a line holds: its length in words if it reads as a sentence (long
-    enough, and ending like one or very long), else 0. The same test in every script."""
+    enough, and ending like one or very long), else 0. The same test in every script.
+
+    Remembered for the last lines asked about: the rules, the fallback and the extraction
+    fallback all weigh a document's lines.
+    """
     words = word_count(text)
     if words < PROSE_MIN_WORDS:
         return 0.0

@@ -281,3 +281,20 @@ def test_utf8_with_replacements_as_before(data):
                                   b"caf\xe9", b"\xed\xb2\x80", b"ok\xf0\x9f\x98", b"\xef\xbf\xbd"])
 def test_utf8_with_replacements_of_edge_cases(data):
     assert encoding._utf8_replacing(data) == reference_utf8_replacing(data)
+
+
+def test_source_lines_are_searched_only_where_they_can_start():
+    firsts = {chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000
+              and extract.SOURCE_LINE.search(chr(c) + "ource: https://example.org/a")}
+    assert firsts == set(extract._SOURCE_FIRST)
+    blocks = tuple(Block(t) for t in ("\u017fource: https://example.org/a", "x",
+                                      "Source : http://example.org/b", "A source: https://c.d/"))
+    assert extract.take_source_lines(blocks)[1] == "http://example.org/b"
+    assert len(extract.take_source_lines(blocks)[2]) == 2
+
+
+def test_prose_weight_remembered_is_prose_weight():
+    for text in ("A short line", "This line is long enough to count as a line of prose here.",
+                 "no end mark but many words " * 5, ""):
+        assert ruleset.prose_weight(text) == ruleset.prose_weight.__wrapped__(text)
+        assert ruleset.prose_weight(text) == ruleset.prose_weight.__wrapped__(text)
