@@ -1,6 +1,6 @@
 """The map on a Dask cluster (--dask): the same outputs as a local run, against a real
-LocalCluster of two worker processes (tox -e dask; where Dask is not installed, only the test
-of the error that says to install it runs)."""
+LocalCluster of two worker processes (tox -e dask). Where Dask is not installed, only the tests
+that need none run: the option, and the error that says what to install."""
 
 import io
 import json
