@@ -44,8 +44,8 @@ from cleaner.language import (
     MAX_STOPWORD_SHARE,
     MIN_JUDGED_WORDS,
     char_script,
+    judge,
     other_script,
-    same_script_off,
     script_counts,
     stoplist,
 )
@@ -601,10 +601,7 @@ class Checker:
             found["C001"] = {i: f"residual cruft, removed by {rule}"
                              for i, rule in self._rule_verdicts(doc, blocks).items()}
         if self.on("C002") or self.on("C003"):
-            scripts = off_script(blocks, doc.lang)
-            found["C002"] = scripts if self.on("C002") else {}
-            if self.on("C003"):  # judged as language.py does: only the same-script paragraphs
-                found["C003"] = off_language(blocks, scripts, doc.lang)
+            found.update(self._fragments(doc, blocks))
         off: dict[int, str] = {}
         for code, items in found.items():
             for i, what in sorted(items.items()):
@@ -613,6 +610,31 @@ class Checker:
                     findings.append(self._at(doc, i, f"{what}: {_snippet(blocks[i].text)}",
                                              code))
         return off
+
+    def _fragments(self, doc: _Doc, blocks: Sequence[Block]) -> dict[str, dict[int, str]]:
+        """C002 and C003: the paragraphs the language step removes (:func:`judge`, what
+        ``cleaner clean``'s LanguageFilter removes), by the record's language.
+
+        :func:`off_script` and :func:`off_language` are cheap screens: a document with no
+        suspect for a selected code is not judged, as judging costs a langdetect call or more.
+        Of a judged document every paragraph the language step removes is named: one in
+        another script as C002, one in the document's script as C003.
+        """
+        scripts = off_script(blocks)
+        same = off_language(blocks, scripts, doc.lang) if self.on("C003") else []
+        if not (scripts and self.on("C002")) and not same:
+            return {}
+        j = judge(blocks, (doc.lang,) if doc.lang else None)
+        texts = [b.text for b in blocks]
+        lang = doc.lang or j.lang or "an unknown language"
+        found: dict[str, dict[int, str]] = {"C002": {}, "C003": {}}
+        for i, f in sorted(j.off.items()):
+            if f.script:  # a paragraph in another script names its own
+                found["C002"][i] = (f"in {f.script.title()} script, the document is in {lang} "
+                                    f"({_main_script(map(script_counts, texts)).title()} script)")
+            else:
+                found["C003"][i] = f"in {f.lang}, the document is in {lang}"
+        return {code: items for code, items in found.items() if self.on(code)}
 
     def _rule_verdicts(self, doc: _Doc, blocks: Sequence[Block]) -> dict[int, str]:
         """The paragraphs the text rules remove, as ``cleaner clean`` applies them: the
@@ -694,28 +716,25 @@ def _without(doc: _Doc, off: dict[int, str]) -> str:
     return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text).strip("\n")
 
 
-def off_script(blocks: Sequence[Block], lang: str | None) -> dict[int, str]:
-    """C002: paragraphs with several words in another script than the document's main script.
-
-    The test is language.py's own (:func:`other_script`), so that check flags what
-    ``cleaner clean`` would have removed.
-    """
+def off_script(blocks: Sequence[Block]) -> list[int]:
+    """C002's screen: paragraphs with several words in another script than the document's
+    main script (language.py's :func:`other_script`)."""
     # Counting letters per script costs a look-up per character; a set of the distinct
     # characters tells at C speed whether there is more than one script to count.
     scripts = {s for ch in set("".join(b.text for b in blocks)) if (s := char_script(ch))}
     if len(scripts) < 2:
-        return {}
+        return []
     per_block = [script_counts(b.text) for b in blocks]
+    doc_script = _main_script(per_block)
+    return [i for i, c in enumerate(per_block) if other_script(blocks[i].text, c, doc_script)]
+
+
+def _main_script(per_block: Iterable[Counter[str]]) -> str:
+    """The script with the most letters in the document (its blocks' letters per script)."""
     total: Counter[str] = Counter()
     for c in per_block:
         total.update(c)
-    doc_script = total.most_common(1)[0][0]
-    off: dict[int, str] = {}
-    for i, c in enumerate(per_block):
-        if other_script(blocks[i].text, c, doc_script):
-            off[i] = (f"in {c.most_common(1)[0][0].title()} script, the document is in "
-                      f"{lang or 'an unknown language'} ({doc_script.title()} script)")
-    return off
+    return total.most_common(1)[0][0]
 
 
 _STRIP = ".,;:!?\"'()"  # what language.py strips from a word before the stopword look-up
@@ -727,19 +746,17 @@ def _plain_stopwords(lang: str) -> frozenset[str]:
     return frozenset(w for w in stoplist(lang) if w == w.strip(_STRIP))
 
 
-def off_language(blocks: Sequence[Block], skip: Iterable[int], lang: str | None) -> \
-        dict[int, str]:
-    """C003: long paragraphs in the document's script that are in another language.
+def off_language(blocks: Sequence[Block], skip: Iterable[int], lang: str | None) -> list[int]:
+    """C003's screen: long paragraphs in the document's script that may be in another
+    language than ``lang``.
 
-    language.py's test (:func:`same_script_off`): a paragraph of 12+ words with almost none of
-    ``lang``'s stopwords goes to langdetect. Few paragraphs get that far: a cheap count first
-    drops every paragraph whose share of stopwords is surely too high (it counts fewer
-    stopwords, over more words, than language.py does), so langdetect is not called per
-    paragraph.
+    language.py sends a paragraph of 12+ words with almost none of ``lang``'s stopwords to
+    langdetect. This count keeps every such paragraph (it counts fewer stopwords, over more
+    words, than language.py does) and drops most others, without langdetect.
     """
     stops = _plain_stopwords(lang) if lang else frozenset()
     if not lang or not stops:
-        return {}
+        return []
     skipped = set(skip)
     candidates = []
     for i, b in enumerate(blocks):
@@ -749,10 +766,7 @@ def off_language(blocks: Sequence[Block], skip: Iterable[int], lang: str | None)
         if len(words) >= MIN_JUDGED_WORDS and \
                 sum(map(stops.__contains__, words)) <= MAX_STOPWORD_SHARE * len(words):
             candidates.append(i)
-    if not candidates:
-        return {}
-    return {i: f"in {code}, the document is in {lang}"
-            for i, code in same_script_off(blocks, candidates, lang).items()}
+    return candidates
 
 
 # --- fixing -------------------------------------------------------------------------------------

@@ -640,8 +640,14 @@ def _doc_scripts(per_block: Sequence[Counter[str]], prose: _Prose) -> list[str]:
     return scripts
 
 
-def judge(blocks: Sequence[Block]) -> Judgement:
-    """Find the document's languages and the blocks written in none of them."""
+def judge(blocks: Sequence[Block], langs: Sequence[str] | None = None) -> Judgement:
+    """Find the document's languages and the blocks written in none of them.
+
+    ``langs``: the document's languages as stated (a record's ``lang``), the main one first;
+    langdetect is then not asked the main language again. The text still adds the languages
+    it holds a fair share of: a record states one, and a letter printed in four holds three
+    more.
+    """
     texts = [b.text for b in blocks]
     per_block = [script_counts(t) for t in texts]
     if sum(c.total() for c in per_block) < MIN_DOC_LETTERS:
@@ -654,19 +660,21 @@ def judge(blocks: Sequence[Block]) -> Judgement:
     same = [i for i, c in enumerate(per_block) if c and i not in off_script
             and _compatible(c.most_common(1)[0][0], scripts[0])]
     calls = _Calls(MAX_FRAGMENT_CALLS)
-    lang = _doc_lang(scripts[0], texts, same, prose)
+    lang = langs[0] if langs else _doc_lang(scripts[0], texts, same, prose)
     if lang is None:
         return Judgement(None, {})
     detected = _judge_same_script(texts, same, lang, calls, prose)
-    langs = _doc_langs(texts, per_block, prose, same, scripts, lang, detected, calls)
-    found = {i: f for i, f in detected.items() if not _is_doc_lang(f.lang, langs)}
+    doc_langs = tuple(dict.fromkeys([*(langs or ()), *_doc_langs(
+        texts, per_block, prose, same, scripts, lang, detected, calls)]))
+    found = {i: f for i, f in detected.items() if not _is_doc_lang(f.lang, doc_langs)}
     for i in off_script:
         if not _a_run_of_words(texts[i], per_block[i]):
             continue
         fragment = _name_fragment(texts[i], per_block[i], calls)
-        if not _is_doc_lang(fragment.lang, langs) and _has_function_words(texts[i], fragment.lang):
+        if not _is_doc_lang(fragment.lang, doc_langs) and _has_function_words(texts[i],
+                                                                             fragment.lang):
             found[i] = fragment
-    return _settle(texts, per_block, langs, found)
+    return _settle(texts, per_block, doc_langs, found)
 
 
 def _is_doc_lang(code: str, langs: Sequence[str]) -> bool:
