@@ -867,16 +867,6 @@ def _judge_same_script(texts: Sequence[str], idx: Sequence[int], lang: str, call
     return out
 
 
-def same_script_off(blocks: Sequence[Block], idx: Sequence[int], lang: str) -> dict[int, str]:
-    """Long same-script prose paragraphs in another language than ``lang``: index -> code.
-
-    Code, URLs, numbers, table rows and lists of names are not judged.
-    """
-    texts = [b.text for b in blocks]
-    found = _judge_same_script(texts, idx, lang, _Calls(len(idx)), _Prose(texts))
-    return {i: f.lang for i, f in found.items()}
-
-
 @dataclass(frozen=True, slots=True)
 class LanguageFilter:
     """Set the document language, drop off-language fragments, reject unwanted languages."""
