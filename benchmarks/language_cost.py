@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def one_off() -> list[tuple[str, float]]:
     """Seconds of each first-call cost, in the order a document meets them."""
-    from cleaner import language
+    from cleaner.steps import language
 
     costs = []
     for what, load in (
@@ -45,10 +45,10 @@ def one_off() -> list[tuple[str, float]]:
 
 def step_inputs(paths: Sequence[Path], kind: str) -> list[Doc]:
     """The documents as the language step receives them."""
-    from cleaner.language import LanguageFilter
     from cleaner.model import Doc, RawDoc, Source
-    from cleaner.pipeline import build_steps, clean_one
     from cleaner.ruleset import load_rules
+    from cleaner.run.pipeline import build_steps, clean_one
+    from cleaner.steps.language import LanguageFilter
 
     steps = build_steps(load_rules(), None, 0)
     cut = next(i for i, s in enumerate(steps) if isinstance(s, LanguageFilter))
@@ -63,7 +63,7 @@ def step_inputs(paths: Sequence[Path], kind: str) -> list[Doc]:
 
 def per_document(docs: Sequence[Doc], repeat: int) -> tuple[float, float]:
     """Fastest and median CPU seconds per document over ``repeat`` passes."""
-    from cleaner.language import LanguageFilter
+    from cleaner.steps.language import LanguageFilter
 
     step = LanguageFilter()
     passes = []

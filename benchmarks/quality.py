@@ -29,8 +29,8 @@ from pathlib import Path
 import trafilatura
 
 from cleaner.model import Doc, RawDoc, Source
-from cleaner.pipeline import build_steps, clean_one
 from cleaner.ruleset import load_rules
+from cleaner.run.pipeline import build_steps, clean_one
 
 _TOKEN = re.compile(r"\w+")
 

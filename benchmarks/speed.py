@@ -39,9 +39,9 @@ def _trafilatura_metadata(pages: list[bytes]) -> None:
 def _cleaner(kind: str) -> Callable[[list[bytes]], dict[str, float]]:
     def run(pages: list[bytes]) -> dict[str, float]:
         from cleaner.model import RawDoc, Source
-        from cleaner.pipeline import Summary, build_steps
-        from cleaner.pipeline import run as run_pipeline
         from cleaner.ruleset import load_rules
+        from cleaner.run.pipeline import Summary, build_steps
+        from cleaner.run.pipeline import run as run_pipeline
 
         steps = build_steps(load_rules(), None)
         summary = Summary()

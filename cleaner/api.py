@@ -22,12 +22,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from cleaner.archive.jsonl import to_record
 from cleaner.config import DEFAULT_TIMEOUT
-from cleaner.language import expected_languages
 from cleaner.model import Doc, Kind, Meta, RawDoc, Reject, RejectReason, Source
-from cleaner.pipeline import Pipeline, Step
+from cleaner.outputs.jsonl import to_record
 from cleaner.ruleset import load_rules
+from cleaner.run.pipeline import Pipeline
+from cleaner.steps.core import Step
+from cleaner.steps.language import expected_languages
 
 Record = dict[str, Any]
 

@@ -10,8 +10,8 @@ import pytest
 from cleaner.config import Config, InputConfig, ManifestEntry
 from cleaner.inputs import iter_inputs
 from cleaner.model import Doc, Meta, RawDoc, Reject, Skipped
-from cleaner.pipeline import build_steps, clean_one
 from cleaner.ruleset import load_rules
+from cleaner.run.pipeline import build_steps, clean_one
 from conftest import FIXTURES
 
 STEPS = build_steps(load_rules(), None)

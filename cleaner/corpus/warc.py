@@ -1,7 +1,7 @@
 """Our WARC archives read back in order: per document its raw capture, clean text and metadata.
 
 An archive holds per document a raw capture, a ``conversion`` record and a ``metadata`` record
-that names the two others (see :mod:`cleaner.archive.warc`).
+that names the two others (see :mod:`cleaner.outputs.warc`).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 
-from cleaner.archive.jsonl import RECORD_KEYS, source_from_record
 from cleaner.corpus.records import CorpusDoc, CorpusProblem, reason
 from cleaner.inputs.warc import DAMAGE, cut_short, truncated
 from cleaner.model import Kind, RawDoc, Reject, Source
+from cleaner.outputs.jsonl import RECORD_KEYS, source_from_record
 
 # What reading a file may raise once it has opened: the OS, a gzip stream cut short or damaged.
 READ_ERRORS = (OSError, EOFError, zlib.error)

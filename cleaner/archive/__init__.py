@@ -1,1 +1,0 @@
-"""Output formats and their readers."""

@@ -1,0 +1,1 @@
+"""Where results go: the Sink protocol, JSONL, WARC and its index, shards."""

@@ -1,0 +1,662 @@
+"""``cleaner rules suggest``: a first rule file for a new site, from many scrapes of it.
+
+Pages of one site share their navigation, prompts, "Related" headings and footers, and little
+else. The pages are read like ``cleaner clean`` reads them (text scrapes line by line, HTML
+through the site's existing rules and trafilatura), and a line that recurs on at least half of
+them (at least 2) and is not long prose is boilerplate:
+
+- a recurring line after which every page that has it holds only boilerplate (recurring lines
+  and short non-prose lines, such as varying headlines) becomes a ``truncate_at``: on each page
+  the earliest such line is the marker;
+- a recurring heading, not cut by those, followed by short link-like lines that vary from page
+  to page becomes a ``drop_link_list``;
+- every other recurring line that is still left becomes a ``drop_line`` (``^...$``, escaped);
+  three or more that come one after another make one rule.
+
+Lines the existing rules (``_default``, a theme) already remove get no rule. ``match.hosts``
+come from the pages' URLs; pages without one are matched by fingerprints, the most distinctive
+lines all of them share. Tests are real pages (their lines as the rules see them), picked until
+every proposed rule removes something in one; each must keep a line unique to its page and
+lose recurring ones. The file is checked with the loader and its tests before it is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import textwrap
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import re2
+
+from cleaner.config import ConfigError, InputConfig
+from cleaner.inputs import iter_inputs
+from cleaner.model import Block, Doc, RawDoc, Reject, Skipped, Source
+from cleaner.ruleset import (
+    LINK_LIST_MAX_WORDS,
+    DropLine,
+    DropLinkList,
+    RuleError,
+    RuleFile,
+    RuleSet,
+    TextRule,
+    TruncateAt,
+    compile_regex,
+    document_language,
+    host_of,
+    is_link_like,
+    is_prose,
+    parse_rule_file,
+    text_rule_verdicts,
+)
+from cleaner.ruleset.selftest import run_rule_test
+from cleaner.ruleset.tools.context import base_rules, with_file
+from cleaner.ruleset.tools.patterns import escape, line_pattern
+from cleaner.ruleset.tools.toml_out import dumps
+from cleaner.run.pipeline import Pipeline
+from cleaner.steps.boilerplate import guess_stoplist
+
+MAX_WORDS = 25  # a recurring line longer than this is long prose: reported, not ruled
+HEADING_MAX_WORDS = 8
+GROUP_MIN = 3  # this many recurring lines in a row make one drop_line
+MAX_TESTS = 3
+TEST_CANDIDATES = 20
+MAX_TEST_CHARS = 8000
+MAX_FINGERPRINTS = 3
+_NAME = re2.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One scraped page: its lines as the text directives see them."""
+
+    source: str
+    url: str | None
+    source_text: str
+    blocks: tuple[Block, ...]
+    existing: dict[int, TextRule]  # line -> the existing rule that removes it
+    texts: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, doc: Doc, existing: dict[int, TextRule]) -> Page:
+        return cls(str(doc.raw.source), doc.url, doc.source_text, doc.blocks, existing,
+                   tuple(b.text for b in doc.blocks))
+
+
+def read_pages(paths: Sequence[str], rules: RuleSet) -> tuple[list[Page], list[str]]:
+    """The pages of the inputs, and a note for each input that could not be used."""
+    pages: list[Page] = []
+    skipped: list[str] = []
+    seen: dict[tuple[str, ...], str] = {}
+    pipeline = Pipeline(rules)
+    for item in iter_inputs(InputConfig(paths=tuple(paths))):
+        if isinstance(item, Skipped):
+            skipped.append(f"{item.source}: skipped: {item.detail}")
+            continue
+        doc = item if isinstance(item, Reject) else pipeline.clean(item, until="extract")
+        if isinstance(doc, Reject):
+            source = doc.source or item.source
+            skipped.append(f"{source}: skipped: {doc.reason.value}: {doc.detail}")
+            continue
+        if not doc.blocks:
+            skipped.append(f"{doc.raw.source}: skipped: no text")
+            continue
+        files = [rules.by_name(n) for n in doc.sites]
+        lang = document_language(doc.blocks, guess_stoplist(doc.blocks), doc.raw.meta.get("lang"))
+        page = Page.of(doc, text_rule_verdicts(files, doc.blocks, lang))
+        if page.texts in seen:  # a copy would make its article look like boilerplate
+            skipped.append(f"{page.source}: skipped: the same text as {seen[page.texts]}")
+            continue
+        seen[page.texts] = page.source
+        pages.append(page)
+    return pages, skipped
+
+
+# --- finding the boilerplate --------------------------------------------------------------------
+
+
+@dataclass
+class Proposal:
+    """A proposed rule: its table in the rule file, and why, for the report."""
+
+    directive: str
+    table: dict[str, Any]
+    why: str
+    rule: TextRule
+
+
+@dataclass
+class Analysis:
+    """What recurs across the pages, and what is proposed."""
+
+    pages: list[Page]
+    threshold: int
+    df: Counter[str]
+    headlines: dict[str, str] = field(default_factory=dict)  # line -> page it heads
+    first: dict[str, tuple[int, int]] = field(default_factory=dict)  # line -> (page, index)
+    _covered: dict[int, tuple[int, set[int]]] = field(default_factory=dict)
+    proposals: list[Proposal] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)
+
+    def recurring(self, text: str) -> bool:
+        return (self.df[text] >= self.threshold and len(text.split()) <= MAX_WORDS
+                and any(ch.isalnum() for ch in text) and text not in self.headlines)
+
+    def on(self, text: str) -> str:
+        return f"on {self.df[text]} of {len(self.pages)} pages"
+
+    def covered(self, page: Page) -> set[int]:
+        """Lines of a page that existing or proposed rules remove."""
+        n, out = self._covered.get(id(page), (0, set(page.existing)))
+        for p in self.proposals[n:]:
+            out.update(p.rule.apply(page.blocks))
+        self._covered[id(page)] = (len(self.proposals), out)
+        return out
+
+    def name(self, base: str) -> str:
+        name, n = base, 2
+        while name in self.names:
+            name, n = f"{base}_{n}", n + 1
+        self.names.add(name)
+        return name
+
+
+def slug(text: str, words: int = 5) -> str:
+    """A rule name from a line: its first ASCII words, lower case."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    parts = re2.findall(r"[a-z0-9]+", ascii_text)[:words]
+    return "_".join(parts)[:40].strip("_") or "line"
+
+
+def analyse(pages: list[Page]) -> Analysis:
+    """Count in how many pages each line occurs, and find the headlines among them."""
+    df: Counter[str] = Counter()
+    first: dict[str, tuple[int, int]] = {}
+    for n, page in enumerate(pages):
+        df.update(set(page.texts))
+        for i, text in enumerate(page.texts):
+            first.setdefault(text, (n, i))
+    a = Analysis(pages, max(2, math.ceil(len(pages) / 2)), df, first=first)
+    a.headlines = _headlines(a)
+    return a
+
+
+def _headlines(a: Analysis) -> dict[str, str]:
+    """Recurring lines that are one page's headline and other pages' links to it.
+
+    A page's own article starts at its first prose line that no other page shares. Boilerplate
+    keeps its place, above that line on every page (a menu) or below it (a footer); a line
+    that is above it on one page and below it on others is that page's title, linked from the
+    others: content, not boilerplate. Pages with no prose of their own say nothing.
+    """
+    above: dict[str, set[str]] = {}
+    below: set[str] = set()
+    for page in a.pages:
+        texts = page.texts
+        start = next((i for i, t in enumerate(texts)
+                      if is_prose(t) and a.df[t] < a.threshold), None)
+        if start is None:
+            continue
+        for i, t in enumerate(texts):
+            if a.df[t] >= a.threshold:
+                if i < start:
+                    above.setdefault(t, set()).add(page.source)
+                else:
+                    below.add(t)
+    return {t: sorted(src)[0] for t, src in above.items() if t in below}
+
+
+def _ends_in_boilerplate(a: Analysis, page: Page, i: int) -> bool:
+    """After line ``i``, only recurring lines, short lines and headline-like links follow."""
+    texts = page.texts
+    if not any(is_prose(t) for t in texts[:i]):
+        return False
+    return all(a.recurring(t) or not is_prose(t) or is_link_like(t, LINK_LIST_MAX_WORDS)
+               for t in texts[i + 1:])
+
+
+def _propose_truncations(a: Analysis) -> None:
+    markers: dict[str, None] = {}
+    good: dict[str, bool] = {}
+    for page in a.pages:
+        for i, text in enumerate(page.texts):
+            if not a.recurring(text) or i in page.existing:
+                continue
+            if text not in good:
+                good[text] = all(_ends_in_boilerplate(a, p, j) for p in a.pages
+                                 for j, t in enumerate(p.texts) if t == text)
+            if good[text]:
+                markers.setdefault(text)
+                break
+    for text in markers:
+        name = a.name(f"{slug(text)}_and_after")
+        pattern = line_pattern(text)
+        rule = TruncateAt(rule=name, reason="", pattern=re2.compile(pattern))
+        a.proposals.append(Proposal("truncate_at", {
+            "name": name, "pattern": pattern,
+            "reason": f"'{text}' ({a.on(text)}) and the boilerplate after it"},
+            f"{a.on(text)}; every page that has it holds only boilerplate after it", rule))
+
+
+def _link_list_ok(a: Analysis, heading: str) -> bool:
+    """A heading whose uncovered occurrences are each followed by a run of link-like lines,
+    some of which vary from page to page, none of them the page's first own line (its title)."""
+    varying = False
+    seen = False
+    for page in a.pages:
+        covered = a.covered(page)
+        texts = page.texts
+        own = [t for t in texts if a.df[t] == 1]
+        for i, t in enumerate(texts):
+            if t != heading or i in covered:
+                continue
+            seen = True
+            run = []
+            for nxt in texts[i + 1:]:
+                if not is_link_like(nxt, LINK_LIST_MAX_WORDS):
+                    break
+                run.append(nxt)
+            if not run or (own and own[0] in run):
+                return False
+            varying = varying or any(not a.recurring(x) for x in run)
+    return seen and varying
+
+
+def _propose_link_lists(a: Analysis) -> None:
+    headings = [t for t in a.df if a.recurring(t) and len(t.split()) <= HEADING_MAX_WORDS
+                and not t.endswith(".")]
+    for text in sorted(headings, key=lambda t: _first_seen(a, t)):
+        if not _link_list_ok(a, text):
+            continue
+        name = a.name(f"{slug(text)}_list")
+        pattern = line_pattern(text)
+        rule = DropLinkList(rule=name, reason="", heading=re2.compile(pattern))
+        a.proposals.append(Proposal("drop_link_list", {
+            "name": name, "heading": pattern,
+            "reason": f"'{text}' and the short link lines under it ({a.on(text)})"},
+            f"{a.on(text)}; followed by short link-like lines that vary by page", rule))
+
+
+def _first_seen(a: Analysis, text: str) -> tuple[int, int]:
+    return a.first.get(text, (len(a.pages), 0))
+
+
+def _leftover(a: Analysis) -> list[str]:
+    """Recurring lines that no existing or proposed rule removes on some page."""
+    left: dict[str, None] = {}
+    covered = {id(p): a.covered(p) for p in a.pages}
+    for page in a.pages:
+        for i, text in enumerate(page.texts):
+            if a.recurring(text) and i not in covered[id(page)]:
+                left.setdefault(text)
+    return sorted(left, key=lambda t: _first_seen(a, t))
+
+
+def _groups(a: Analysis, lines: list[str]) -> list[list[str]]:
+    """Split lines (in order of first appearance) into runs that sit one after another."""
+    groups: list[list[str]] = []
+    for text in lines:
+        n, i = _first_seen(a, text)
+        if groups:
+            pn, pi = _first_seen(a, groups[-1][-1])
+            if (pn, pi + 1) == (n, i):
+                groups[-1].append(text)
+                continue
+        groups.append([text])
+    out: list[list[str]] = []
+    for g in groups:
+        out += [g] if len(g) >= GROUP_MIN else [[t] for t in g]
+    return out
+
+
+def _propose_drop_lines(a: Analysis) -> None:
+    for group in _groups(a, _leftover(a)):
+        text = group[0]
+        if len(group) == 1:
+            pattern = line_pattern(text)
+            name = a.name(slug(text))
+            reason = f"line {a.on(text)}"
+            why = a.on(text)
+        else:
+            pattern = "^(?:" + "|".join(escape(t) for t in group) + ")$"
+            name = a.name(f"{slug(text, 3)}_block")
+            reason = f"{len(group)} lines that recur together ({a.on(text)})"
+            why = f"{len(group)} lines in a row, {a.on(text)}: " + ", ".join(map(repr, group))
+        try:
+            compiled = compile_regex(pattern, "suggest", name)
+        except RuleError as exc:
+            a.notes.append(f"{text!r}: no rule: {exc}")
+            continue
+        a.proposals.append(Proposal("drop_line", {"name": name, "pattern": pattern,
+                                                  "reason": reason}, why,
+                                    DropLine(rule=name, reason="", pattern=compiled)))
+
+
+def _note_skipped(a: Analysis) -> None:
+    for text in sorted(a.df, key=lambda t: _first_seen(a, t)):
+        n = a.df[text]
+        if n < a.threshold:
+            continue
+        if text in a.headlines:
+            a.notes.append(f"no rule for {text!r} ({a.on(text)}): the headline of "
+                           f"{a.headlines[text]}, linked from other pages")
+            continue
+        if len(text.split()) > MAX_WORDS:
+            a.notes.append(f"skipped {text[:60]!r}...: {a.on(text)} but long prose "
+                           f"({len(text.split())} words); review by hand")
+            continue
+        seen = [(p, i) for p in a.pages for i, t in enumerate(p.texts) if t == text]
+        if all(i in p.existing for p, i in seen):
+            removers = {p.existing[i].rule for p, i in seen}
+            a.notes.append(f"no rule for {text!r} ({a.on(text)}): already removed by "
+                           f"{', '.join(sorted(removers))}")
+
+
+def propose(pages: list[Page]) -> Analysis:
+    """Analyse the pages and propose truncations, link lists and dropped lines."""
+    a = analyse(pages)
+    _propose_truncations(a)
+    _propose_link_lists(a)
+    _propose_drop_lines(a)
+    _note_skipped(a)
+    return a
+
+
+# --- matching -----------------------------------------------------------------------------------
+
+
+def _fingerprints(a: Analysis, rules: RuleSet, pages: list[Page]) -> list[str]:
+    """Distinctive lines on every page in ``pages``, found verbatim in their raw text, that no
+    other rule file's test page contains."""
+    common = set(pages[0].texts)
+    for p in pages[1:]:
+        common &= set(p.texts)
+    others = [t.input for f in rules.files for t in f.tests]
+    picked = [t for t in common
+              if a.recurring(t) and len(t.split()) >= 2 and len(t) >= 12
+              and all(t in p.source_text for p in pages)
+              and not any(t in other for other in others)]
+    picked.sort(key=lambda t: (-len(t), t))
+    return picked[:MAX_FINGERPRINTS]
+
+
+def match_table(a: Analysis, rules: RuleSet, hosts: Sequence[str]) -> dict[str, Any]:
+    """``[match]``: hosts from the URLs (or --host), fingerprints for pages without a URL."""
+    found = sorted({h for p in a.pages if (h := host_of(p.url))} | set(hosts))
+    table: dict[str, Any] = {}
+    if found:
+        table["hosts"] = found
+    unmatched = [p for p in a.pages if not hosts and not host_of(p.url)]
+    if unmatched:
+        fps = _fingerprints(a, rules, unmatched)
+        if fps:
+            table["fingerprints"] = fps
+            table["min_fingerprints"] = min(2, len(fps))
+            a.notes.append(f"{len(unmatched)} pages have no URL: matched by fingerprints "
+                           f"{', '.join(map(repr, fps))}")
+        elif not found:
+            raise ConfigError("the pages have no URL and share no distinctive line to use as a "
+                              "fingerprint: give the site's host with --host")
+        else:
+            a.notes.append(f"{len(unmatched)} pages have no URL and no fingerprint fits: the "
+                           "file applies to them only by host")
+    return table
+
+
+# --- tests --------------------------------------------------------------------------------------
+
+
+def page_input(page: Page, a: Analysis) -> str:
+    """A page's lines as a text scrape, blank lines kept; long pages lose middle prose."""
+    blocks = list(page.blocks)
+    text = _join(blocks)
+    if len(text) <= MAX_TEST_CHARS:
+        return text
+    own = [i for i, b in enumerate(blocks) if a.df[b.text] == 1 and is_prose(b.text)]
+    drop = set(own[3:-2])
+    return _join([b for i, b in enumerate(blocks) if i not in drop])
+
+
+def _join(blocks: Sequence[Block]) -> str:
+    out = ""
+    for i, b in enumerate(blocks):
+        if i:
+            out += "\n" * (1 + max(b.gap, 0))
+        out += b.text
+    return out + "\n"
+
+
+def _clean(rules: RuleSet, text: str, url: str | None) -> Doc | Reject:
+    raw = RawDoc(data=text.encode("utf-8"), source=Source("suggest"), kind="text", url=url,
+                 url_from="test" if url else None)
+    return Pipeline(rules).clean(raw)
+
+
+def _prefix(text: str, chars: int = 60) -> str:
+    """The start of a line, cut at a word, for a must_contain check."""
+    if len(text) <= chars:
+        return text
+    return text[:chars].rsplit(" ", 1)[0]
+
+
+@dataclass
+class _TestCase:
+    page: Page
+    table: dict[str, Any]
+    rules_hit: set[str]
+
+
+def _test_case(a: Analysis, rules: RuleSet, label: str, page: Page, name: str,
+               host: str | None) -> _TestCase | None:
+    text = page_input(page, a)
+    # A page without a URL is tested at the site's host (--host), so that the file applies.
+    url = page.url or (f"https://{host}/" if host else None)
+    result = _clean(rules, text, url)
+    if not isinstance(result, Doc):
+        return None
+    kept = result.text
+    kept_lines = {b.text for b in result.blocks}
+    must = [_prefix(t) for t in page.texts
+            if a.df[t] == 1 and is_prose(t) and t in kept_lines]
+    mine = [r for r in result.removals if r.removed and r.rule.startswith(label + ":")]
+    gone: dict[str, list[str]] = {}  # rule -> recurring lines it removed, longest first
+    for r in mine:
+        if a.recurring(r.text) and len(r.text) >= 6 and r.text not in kept:
+            gone.setdefault(r.rule, []).append(r.text)
+    if not must:
+        return None
+    by_length = [sorted(lines, key=len, reverse=True) for lines in gone.values()]
+    must_not = list(dict.fromkeys([lines[0] for lines in by_length]
+                                  + sorted((t for ls in by_length for t in ls), key=len,
+                                           reverse=True)))
+    table: dict[str, Any] = {"name": name}
+    if url:
+        table["url"] = url
+    table["input"] = text
+    table["must_contain"] = list(dict.fromkeys([must[0], must[-1]]))
+    if must_not:
+        table["must_not_contain"] = must_not[:4]
+    return _TestCase(page, table, {r.rule.rsplit(":", 1)[1] for r in mine})
+
+
+def pick_tests(a: Analysis, rules: RuleSet, label: str, host: str | None
+               ) -> list[_TestCase]:
+    """Pages as tests, greedily, until every proposed rule removes something in one."""
+    # Only the pages most rules hit are run through the pipeline: that is what costs.
+    hits = [sum(bool(p.rule.apply(page.blocks)) for p in a.proposals) for page in a.pages]
+    order = sorted(range(len(a.pages)), key=lambda n: -hits[n])[:TEST_CANDIDATES]
+    cases = []
+    for n in sorted(order):
+        page = a.pages[n]
+        base = slug(Path(page.source).stem, 4)
+        name = a.name(base if base.startswith("page") else f"page_{base}")
+        case = _test_case(a, rules, label, page, name, host)
+        if case:
+            cases.append(case)
+    wanted = {f"{p.directive}.{p.table['name']}" for p in a.proposals}
+    chosen: list[_TestCase] = []
+    while cases and len(chosen) < MAX_TESTS:
+        best = max(cases, key=lambda c: (len(c.rules_hit & wanted), "must_not_contain" in
+                                         c.table))
+        if chosen and not best.rules_hit & wanted:
+            break
+        chosen.append(best)
+        cases.remove(best)
+        wanted -= best.rules_hit
+    return chosen
+
+
+# --- the rule file ------------------------------------------------------------------------------
+
+
+def _data(name: str, a: Analysis, match: dict[str, Any], tests: list[dict[str, Any]]
+          ) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "description": f"{name}: suggested by `cleaner rules suggest` from {len(a.pages)} "
+        "pages; review before use.", "match": match}
+    for directive in ("truncate_at", "drop_link_list", "drop_line"):
+        tables = [p.table for p in a.proposals if p.directive == directive]
+        if tables:
+            data[directive] = tables
+    data["test"] = tests
+    return data
+
+
+def _header(a: Analysis) -> str:
+    return "\n".join(textwrap.wrap(
+        f"Suggested by `cleaner rules suggest` from {len(a.pages)} pages: a line is boilerplate "
+        f"when it recurs on at least {a.threshold} of them and is not long prose. Review every "
+        "rule (is it boilerplate on the site's other pages too?), rename rules by what they "
+        "remove, then run `cleaner rules check` on the file.", 96))
+
+
+@dataclass
+class Suggestion:
+    """The result: the file name, the TOML text, the report, and whether its tests pass."""
+
+    name: str
+    toml: str
+    report: list[str]
+    passed: bool
+
+
+def suggest(paths: Sequence[str], rules: RuleSet, name: str | None,
+            hosts: Sequence[str] = ()) -> Suggestion:
+    """Read the pages, propose rules and tests, and check the file with the loader."""
+    pages, skipped = read_pages(paths, rules)
+    if len(pages) < 2:
+        raise ConfigError(f"suggest needs at least 2 pages of the site; {len(pages)} read from "
+                          f"{', '.join(paths)}" + (f" ({skipped[0]})" if skipped else ""))
+    a = propose(pages)
+    match = match_table(a, rules, hosts)
+    if not name and not match.get("hosts"):
+        a.notes.append("no host to name the file after: named 'site'; give --name")
+    name = name or (match.get("hosts") or ["site"])[0]
+    if not _NAME.search(name):
+        raise ConfigError(f"--name {name!r}: use lower-case letters, digits, '.', '-' and '_'")
+    label = f"{name}.toml"
+    draft = _load(name, label, a, match, [{"name": "draft", "input": "x",
+                                           "must_contain": ["x"]}])
+    context = with_file(rules, draft)
+    tests = pick_tests(a, context, label, hosts[0] if hosts else None)
+    if not tests:
+        raise ConfigError("no page keeps a line of its own after cleaning: no test can be built")
+    text = dumps(_data(name, a, match, [c.table for c in tests]), {(): _header(a)})
+    final = parse_rule_file(text.encode("utf-8"), name, label)
+    results = [run_rule_test(with_file(rules, final), final, t) for t in final.tests]
+    report = _report(a, tests, skipped)
+    report += [f"test {r.test.name!r} FAILED: {'; '.join(r.problems)}"
+               for r in results if not r.passed]
+    return Suggestion(name, text, report, all(r.passed for r in results))
+
+
+def _load(name: str, label: str, a: Analysis, match: dict[str, Any],
+          tests: list[dict[str, Any]]) -> RuleFile:
+    return parse_rule_file(dumps(_data(name, a, match, tests)).encode("utf-8"), name, label)
+
+
+def _report(a: Analysis, tests: list[_TestCase], skipped: list[str]) -> list[str]:
+    lines = [f"{len(a.pages)} pages; a line recurs when it is on at least {a.threshold} of them"]
+    lines += skipped
+    for p in a.proposals:
+        lines.append(f"{p.directive}.{p.table['name']}: {p.why}")
+    if not a.proposals:
+        lines.append("no recurring lines that existing rules leave: no rule proposed")
+    lines += a.notes
+    for c in tests:
+        hit = ", ".join(sorted(c.rules_hit)) or "no rule of this file"
+        lines.append(f"test {c.table['name']!r} from {c.page.source} (exercises {hit})")
+    return lines
+
+
+# --- command line -------------------------------------------------------------------------------
+
+SUGGEST_EPILOG = """\
+how it decides:
+  A line recurs when it is on at least half the pages (at least 2) and has at most 25 words.
+  truncate_at     the earliest recurring line after which every page that has it holds only
+                  recurring or short lines (footers, headline lists)
+  drop_link_list  a recurring heading followed by short link-like lines that vary by page
+  drop_line       every other recurring line still left (^...$, escaped); 3+ in a row: one rule
+  match           hosts from the pages' URLs (or --host); fingerprints for pages without one
+  [[test]]        real pages until every rule removes something in one: a line unique to
+                  the page must stay, recurring lines must go
+  Lines the existing rules (_default, themes) remove already get no rule.
+
+examples:
+  cleaner rules suggest scrapes/example/*.txt -o example.com.toml
+  cleaner rules test example.com.toml && cp example.com.toml rules/
+
+exit status: 0 file written and its tests pass, 1 its tests fail, 2 usage error.
+"""
+
+
+def add_parser(cmds: Any) -> None:
+    """Add ``suggest`` to ``cleaner rules``."""
+    p = cmds.add_parser("suggest", help="propose a rule file from many scrapes of one site",
+                        formatter_class=argparse.RawDescriptionHelpFormatter,
+                        description="Propose a first rule file for a site from many scrapes of "
+                        "it (text scrapes, HTML pages, JSONL, WARC): the lines its pages share "
+                        "are its boilerplate. A report of what was proposed and why goes to "
+                        "stderr.", epilog=SUGGEST_EPILOG)
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories of pages")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help="write the rule file here (a directory: NAME.toml in it); default stdout")
+    p.add_argument("--name", help="rule file name (default: the site's host)")
+    p.add_argument("--host", action="append", default=[], metavar="HOST",
+                   help="the site's host, when the pages carry no URL (repeatable)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    p.add_argument("--rules", action="append", type=Path, metavar="DIR",
+                   help="existing rules (default: the bundled rules)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``rules suggest``; returns the exit code."""
+    out: Path | None = args.output
+    hosts = [h.lower().removeprefix("www.") for h in args.host]
+    result = suggest(args.inputs, base_rules(args.rules or ()), args.name, hosts)
+    if out is not None and out.is_dir():
+        out = out / f"{result.name}.toml"
+    if out is not None and out.exists() and not args.force:
+        raise ConfigError(f"{out} exists; use --force to overwrite it")
+    if out is not None and not out.parent.is_dir():
+        raise ConfigError(f"{out}: the directory {out.parent} does not exist")
+    for line in result.report:
+        print(f"cleaner rules suggest: {line}", file=sys.stderr)
+    if out is None:
+        sys.stdout.write(result.toml)
+    else:
+        out.write_text(result.toml, encoding="utf-8")
+        print(f"cleaner rules suggest: wrote {out}; review it, then `cleaner rules check "
+              f"{out}`", file=sys.stderr)
+    return 0 if result.passed else 1
+
+
+

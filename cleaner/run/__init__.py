@@ -1,0 +1,1 @@
+"""Running the map and the reduce: the pipeline, the runners, the corpus stages."""
