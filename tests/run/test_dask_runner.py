@@ -15,6 +15,7 @@ from typing import ClassVar
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+from workload import PROSE, Pid, pids, raw
 
 from cleaner import __version__, cli
 from cleaner.config import ConfigError
@@ -27,10 +28,6 @@ from cleaner.run.runners import LocalRunner, make_runner
 from conftest import FIXTURES
 
 STEPS = build_steps(load_rules(), None)
-PROSE = ("The harbour council met on Tuesday to discuss the new bridge over the river, and "
-         "members agreed that the work should start in the spring of next year.")
-
-
 @pytest.fixture(scope="module")
 def cluster():
     """One LocalCluster of two worker processes for the module; a task that kills its worker
@@ -45,23 +42,6 @@ def cluster():
         yield local, client
 
 
-def raw(n: int, extra: str = "") -> RawDoc:
-    text = f"Story number {n} about the bridge\n\n{PROSE} ({n})\n\n{PROSE} {extra} [{n}]\n"
-    return RawDoc(text.encode(), Source(f"doc{n}.txt"), kind="text")
-
-
-@dataclass(frozen=True, slots=True)
-class Pid:
-    """A step that notes the process it ran in, and kills it for a document that asks."""
-
-    name: ClassVar[str] = "pid"
-
-    def apply(self, doc: Doc) -> Doc | Reject:
-        if "KILL-WORKER" in doc.source_text:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return replace(doc, warnings=(*doc.warnings, f"pid: {os.getpid()}"))
-
-
 @dataclass(frozen=True, slots=True)
 class WithPid:
     """The steps of cleaner clean with :class:`Pid` before the last; built on the worker."""
@@ -74,10 +54,6 @@ class WithPid:
 def without_pids(results):
     return [replace(r, warnings=tuple(w for w in r.warnings if not w.startswith("pid")))
             if isinstance(r, Doc) else r for r in results]
-
-
-def pids(results) -> set[str]:
-    return {w for r in results if isinstance(r, Doc) for w in r.warnings if w.startswith("pid")}
 
 
 def test_results_come_back_in_input_order_from_the_workers(cluster, monkeypatch):

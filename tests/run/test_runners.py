@@ -1,11 +1,9 @@
 """Runners: the map in this process or in forked workers (-j N); the same results, in order."""
 
 import os
-import signal
-from dataclasses import dataclass, replace
-from typing import ClassVar
 
 import pytest
+from workload import Pid, pids, raw
 
 from cleaner import cli
 from cleaner.model import Doc, RawDoc, Reject, RejectReason, Skipped, Source
@@ -15,31 +13,6 @@ from cleaner.run.runners import AHEAD, in_order
 from conftest import FIXTURES
 
 STEPS = build_steps(load_rules(), None)
-PROSE = ("The harbour council met on Tuesday to discuss the new bridge over the river, and "
-         "members agreed that the work should start in the spring of next year.")
-
-
-def raw(n: int, extra: str = "") -> RawDoc:
-    text = f"Story number {n} about the bridge\n\n{PROSE} ({n})\n\n{PROSE} {extra} [{n}]\n"
-    return RawDoc(text.encode(), Source(f"doc{n}.txt"), kind="text")
-
-
-@dataclass(frozen=True, slots=True)
-class Pid:
-    """A step that notes the process it ran in, and kills it for a document that asks."""
-
-    name: ClassVar[str] = "pid"
-
-    def apply(self, doc: Doc) -> Doc | Reject:
-        if "KILL-WORKER" in doc.source_text:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return replace(doc, warnings=(*doc.warnings, f"pid: {os.getpid()}"))
-
-
-def pids(results) -> set[str]:
-    return {w for r in results if isinstance(r, Doc) for w in r.warnings if w.startswith("pid")}
-
-
 @pytest.mark.parametrize("jobs", [1, 2, 3])
 def test_every_runner_gives_the_same_results_in_input_order(jobs):
     items = [raw(1), Reject(RejectReason.BINARY, "x", Source("b.png")), raw(2),
