@@ -202,13 +202,29 @@ class ShardedRun:
                 f"an interrupted run to these outputs left its finished part in {self.folder}: "
                 "add --resume to the same command to finish it, or remove that folder to "
                 "start over")
+        if not existing and not self.resume:
+            self._refuse_old_shards()
         self.folder.mkdir(exist_ok=True)
         self._take_lock()
-        if self.resume and existing:
+        if existing:  # with --resume; without a journal, a resumed run starts from the start
             self._restore()
-        elif self.resume:
-            pass  # nothing to resume: the run starts from the beginning
         return self
+
+    def _refuse_old_shards(self) -> None:
+        """A new run's numbered shards must not mix with those of an earlier run: a run with
+        fewer inputs would leave the earlier run's later shards standing beside its own."""
+        out, layout = self.outputs, self.layout
+        numbered_paths = [p for p in (out.records, out.explain, out.rejects)
+                          if p is not None and layout.all_numbered]
+        if out.warc is not None and layout.warc_numbered():
+            numbered_paths.append(out.warc.path)
+        for path in numbered_paths:
+            first = numbered(path, 1)
+            if first.exists():
+                raise ConfigError(
+                    f"{first} is there from an earlier run: its shards would mix with this "
+                    f"run's; remove them ({numbered(path, 1).name.replace('00001', '*')}) or "
+                    "give another output name")
 
     def _take_lock(self) -> None:
         fh = (self.folder / "lock").open("ab")
@@ -338,14 +354,13 @@ class ShardedRun:
 
     # --- end -----------------------------------------------------------------------------
 
-    def finish(self, summary_state: dict[str, Any], position: int) -> list[Path]:
-        """Commit the last shard and join the joined outputs; returns the numbered files."""
+    def finish(self, summary_state: dict[str, Any], position: int) -> None:
+        """Commit the last shard, and join the outputs that are one file each."""
         if self._shard is not None or not self.journal.shards:
             if self._shard is None:
                 self._open()  # no input at all: the outputs still appear, empty
             self._commit(summary_state, position, self._last)
         self._join()
-        return []
 
     def _join(self) -> None:
         shards = [int(s["number"]) for s in self.journal.shards]

@@ -143,6 +143,21 @@ def test_an_interrupted_run_must_be_resumed_or_removed(tmp_path, monkeypatch, ca
     assert files(fresh) == files(out)
 
 
+def test_a_new_run_does_not_mix_its_shards_with_an_earlier_runs(tmp_path, capsys):
+    src = make_inputs(tmp_path / "in", 9)
+    argv = ["clean", str(src), "-q", "--shard-size", "4", "-o", str(tmp_path / "c.jsonl")]
+    assert cli.main(argv) == 0
+    before = files(tmp_path)
+    assert cli.main(argv) == 2
+    assert (f"{tmp_path / 'c-00001.jsonl'} is there from an earlier run: its shards would mix "
+            "with this run's; remove them (c-*.jsonl) or give another output name"
+            ) in capsys.readouterr().err
+    assert files(tmp_path) == before
+    # --resume takes the shards as this run's own (a run killed before its first journal).
+    assert cli.main([*argv, "--resume"]) == 0
+    assert files(tmp_path) == before
+
+
 def test_resume_with_nothing_to_resume_is_a_plain_run(tmp_path, capsys):
     src = make_inputs(tmp_path / "in", 3)
     assert cli.main(["clean", str(src), "-q", "--resume", "-o", str(tmp_path / "c.jsonl")]) == 0
