@@ -27,3 +27,18 @@ def golden(request):
         assert actual == path.read_text(encoding="utf-8"), f"output differs from {path}"
 
     return check
+
+
+def interrupt_after_commits(monkeypatch, shards: int) -> None:
+    """Ctrl-C right after a run has finished this many shards (see cleaner.outputs.shards)."""
+    from cleaner.outputs.shards import ShardedRun
+
+    real, done = ShardedRun._commit, []
+
+    def commit_then_stop(self, *args):
+        real(self, *args)
+        done.append(1)
+        if len(done) == shards:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(ShardedRun, "_commit", commit_then_stop)

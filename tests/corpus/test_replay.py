@@ -18,7 +18,7 @@ from cleaner.outputs.index import index_path, read_index, surt
 from cleaner.outputs.jsonl import to_record
 from cleaner.outputs.warc import WarcSettings, WarcSink, part_path, stable_ids
 from cleaner.ruleset import shipped_rules_dir
-from conftest import FIXTURES
+from conftest import FIXTURES, interrupt_after_commits
 
 SEEDS = FIXTURES / "seeds" / "raw"
 NDTV = ("https://www.ndtv.com/world-news/china-vs-world-us-seeks-group-response-to-beijings-"
@@ -302,15 +302,8 @@ def test_an_interrupted_reclean_resumes_to_the_outputs_of_one_never_stopped(
 
     _, said, _ = replay(capsys, "reclean", archived[1], again, *outputs(whole))
     monkeypatch.setattr(shards, "JOIN_SHARD", 3)
-    real, commits = shards.ShardedRun._commit, []
-
-    def stop_after_two(self, *args):
-        real(self, *args)
-        commits.append(1)
-        if len(commits) == 2:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(shards.ShardedRun, "_commit", stop_after_two)
+    real = shards.ShardedRun._commit
+    interrupt_after_commits(monkeypatch, 2)
     assert cli.main(["replay", "reclean", str(archived[1]), str(again), *outputs(out)]) == 130
     first = capsys.readouterr()
     assert "6 inputs are done and kept in" in first.err

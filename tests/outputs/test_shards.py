@@ -16,7 +16,7 @@ from cleaner import cli
 from cleaner.outputs import shards
 from cleaner.outputs.jsonl import read_jsonl
 from cleaner.outputs.shards import numbered
-from conftest import FIXTURES
+from conftest import FIXTURES, interrupt_after_commits
 
 PROSE = ("The harbour council met on Tuesday to discuss the new bridge over the river, and "
          "members agreed that the work should start in the spring of next year.")
@@ -110,16 +110,7 @@ def test_an_interrupted_run_must_be_resumed_or_removed(tmp_path, monkeypatch, ca
     out = tmp_path / "out"
     out.mkdir()
     argv = ["clean", str(src), "-q", "-j", "1", "--shard-size", "4", *outputs(out)]
-    real = shards.ShardedRun._commit
-    calls = []
-
-    def stop_after_two(self, *args):
-        real(self, *args)
-        calls.append(1)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(shards.ShardedRun, "_commit", stop_after_two)
+    interrupt_after_commits(monkeypatch, 2)
     assert cli.main(argv) == 130
     err = capsys.readouterr().err
     work = out / ".c.jsonl.gz.cleaner-run"
