@@ -23,7 +23,7 @@ from lxml import etree
 from cleaner.config import ConfigError
 from cleaner.model import Block, RawDoc, Removal, Source
 from cleaner.steps import textstats
-from cleaner.steps.boilerplate import stoplist_name
+from cleaner.steps.boilerplate import STOPLIST_CODES, stoplist_name
 
 DEFAULT_NAME = "_default"
 _NAME_RE = re2.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -230,28 +230,6 @@ _LANG_FAMILY = {
     **{m: (m, macro) for macro, members in _MACROLANGUAGES.items() for m in members},
 }
 
-# jusText's stoplists by language code; lists of languages without an ISO 639-1 code are left
-# out (a document they fit has no known language, and no ``lang`` rule applies to it).
-_STOPLIST_LANGS = {
-    "Afrikaans": "af", "Albanian": "sq", "Arabic": "ar", "Aragonese": "an", "Armenian": "hy",
-    "Azerbaijani": "az", "Basque": "eu", "Belarusian": "be", "Belarusian_Taraskievica": "be",
-    "Bengali": "bn", "Bosnian": "bs", "Breton": "br", "Bulgarian": "bg", "Catalan": "ca",
-    "Chuvash": "cv", "Croatian": "hr", "Czech": "cs", "Danish": "da", "Dutch": "nl",
-    "English": "en", "Esperanto": "eo", "Estonian": "et", "Finnish": "fi", "French": "fr",
-    "Galician": "gl", "Georgian": "ka", "German": "de", "Greek": "el", "Gujarati": "gu",
-    "Haitian": "ht", "Hebrew": "he", "Hindi": "hi", "Hungarian": "hu", "Icelandic": "is",
-    "Ido": "io", "Igbo": "ig", "Indonesian": "id", "Irish": "ga", "Italian": "it",
-    "Javanese": "jv", "Kannada": "kn", "Kazakh": "kk", "Korean": "ko", "Kurdish": "ku",
-    "Kyrgyz": "ky", "Latin": "la", "Latvian": "lv", "Lithuanian": "lt", "Luxembourgish": "lb",
-    "Macedonian": "mk", "Malay": "ms", "Malayalam": "ml", "Maltese": "mt", "Marathi": "mr",
-    "Nepali": "ne", "Norwegian_Bokmal": "nb", "Norwegian_Nynorsk": "nn", "Occitan": "oc",
-    "Persian": "fa", "Polish": "pl", "Portuguese": "pt", "Quechua": "qu", "Romanian": "ro",
-    "Russian": "ru", "Serbian": "sr", "Serbo_Croatian": "sh", "Slovak": "sk", "Slovenian": "sl",
-    "Spanish": "es", "Sundanese": "su", "Swahili": "sw", "Swedish": "sv", "Tagalog": "tl",
-    "Tamil": "ta", "Telugu": "te", "Turkish": "tr", "Turkmen": "tk", "Ukrainian": "uk",
-    "Urdu": "ur", "Uzbek": "uz", "Vietnamese": "vi", "Volapuk": "vo", "Walloon": "wa",
-    "Welsh": "cy", "West_Frisian": "fy", "Western_Panjabi": "pa", "Yoruba": "yo",
-}
 # Scripts written without spaces, which no stoplist covers: (code, runs of letters of the
 # script). Letters are counted by the run, not one string each.
 _UNSPACED_SCRIPTS = (
@@ -303,7 +281,7 @@ def document_language(blocks: Sequence[Block], stoplist: frozenset[str] | None,
     if code:
         return code
     name = stoplist_name(stoplist)
-    return None if name is None else _STOPLIST_LANGS.get(name)
+    return None if name is None else STOPLIST_CODES.get(name)
 
 
 def _chars(runs: re.Pattern[str], text: str) -> int:

@@ -47,18 +47,6 @@ _COMPATIBLE = {"KANA": {"HAN"}, "HAN": {"KANA"}, "HANGUL": {"HAN"}}
 # Scripts written without spaces between words: a run of them is one "word" to str.split().
 _UNSPACED = frozenset({"HAN", "KANA", "THAI", "LAO", "KHMER", "MYANMAR"})
 
-_STOPLIST_NAMES = {
-    "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali", "ca": "Catalan",
-    "cs": "Czech", "cy": "Welsh", "da": "Danish", "de": "German", "el": "Greek", "en": "English",
-    "es": "Spanish", "et": "Estonian", "fa": "Persian", "fi": "Finnish", "fr": "French",
-    "gu": "Gujarati", "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian",
-    "id": "Indonesian", "it": "Italian", "kn": "Kannada", "ko": "Korean", "lt": "Lithuanian",
-    "lv": "Latvian", "mk": "Macedonian", "ml": "Malayalam", "mr": "Marathi", "ne": "Nepali",
-    "nl": "Dutch", "no": "Norwegian_Bokmal", "pl": "Polish", "pt": "Portuguese",
-    "ro": "Romanian", "ru": "Russian", "sk": "Slovak", "sl": "Slovenian", "sq": "Albanian",
-    "sv": "Swedish", "sw": "Swahili", "ta": "Tamil", "te": "Telugu", "tl": "Tagalog",
-    "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese",
-}
 
 DOC_SAMPLE_CHARS = 1000
 MIN_DOC_LETTERS = 20
@@ -433,11 +421,26 @@ def _trial(profiles: _Profiles, grams: list[str], randbelow: Callable[[int], int
 
 
 @cache
+def stoplist_names() -> dict[str, str]:
+    """jusText's stoplist for each language langdetect names (its ISO codes, from
+    :data:`cleaner.steps.boilerplate.STOPLIST_CODES`). langdetect's ``no`` is Bokmal; its ``pa``
+    is Punjabi in Gurmukhi, which jusText's Western Panjabi (Shahmukhi script) does not fit."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    from cleaner.steps.boilerplate import STOPLIST_CODES
+
+    named = {p.name for p in Path(PROFILES_DIRECTORY).iterdir()}
+    known = {code: name for name, code in STOPLIST_CODES.items()
+             if code in named and code != "pa"}
+    return dict(sorted({**known, "no": "Norwegian_Bokmal"}.items()))
+
+
+@cache
 def stoplist(lang: str) -> frozenset[str]:
     """Stopwords of a language (jusText's lists), empty when none is known."""
     from cleaner.steps.boilerplate import stoplist_named
 
-    name = _STOPLIST_NAMES.get(lang.split("-")[0])
+    name = stoplist_names().get(lang.split("-")[0])
     return stoplist_named(name) if name else frozenset()
 
 
@@ -800,11 +803,11 @@ def _sample(texts: Sequence[str], order: Iterable[int]) -> str:
 def _stopword_index() -> tuple[dict[str, tuple[int, ...]], tuple[str | None, ...]]:
     """For each stopword of jusText's lists, the lists holding it (the index
     :func:`cleaner.steps.boilerplate.guess_stoplist` uses, shared: a second one cost 12 MB), and the
-    language code of each list, None for a list outside the known ones (``_STOPLIST_NAMES``)."""
+    language code of each list, None for a list outside the known ones (:func:`stoplist_names`)."""
     from cleaner.steps.boilerplate import stoplist_index
 
     names, _sizes, index = stoplist_index()
-    code_of = {name: code for code, name in _STOPLIST_NAMES.items()}
+    code_of = {name: code for code, name in stoplist_names().items()}
     return index, tuple(code_of.get(name) for name in names)
 
 

@@ -56,7 +56,7 @@ def reference_stopword_index() -> dict[str, tuple[str, ...]]:
     import justext
 
     index: dict[str, tuple[str, ...]] = {}
-    for lang, name in language._STOPLIST_NAMES.items():
+    for lang, name in language.stoplist_names().items():
         for w in set(justext.get_stoplist(name)):
             index[w] = (*index.get(w, ()), lang)
     return index
