@@ -1,4 +1,4 @@
-"""``cleaner rules``: lint, test, check, which, import-ftr and suggest rule files.
+"""``cleaner rules``: lint, test, check, which, import-ftr, suggest and learn rule files.
 
 Exit codes: 0 ok, 1 findings or failures, 2 usage (``cli.main`` maps ConfigError to 2).
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from cleaner.config import ConfigError, InputConfig
 from cleaner.ruleset import load_rules
-from cleaner.ruleset.tools import ftr, suggest
+from cleaner.ruleset.tools import ftr, learn
 from cleaner.ruleset.tools.context import build_context
 from cleaner.ruleset.tools.lint import codes_help, lint
 from cleaner.ruleset.tools.testrun import describe, run_file_tests
@@ -23,7 +23,8 @@ EXIT_OK, EXIT_FINDINGS = 0, 1
 
 RULES_HELP = """\
 Tools for rule files (rules/*.toml): check them, see which apply to a page, import FiveFilters
-site configs, and propose a first rule file for a new site from its scrapes.
+site configs, and learn rule files for sites from their pages (suggest: one site; learn: every
+site with enough pages in a crawl).
 """
 
 RULES_EPILOG = """\
@@ -33,6 +34,7 @@ examples:
   cleaner rules which scrape.txt
   cleaner rules import-ftr ftr-site-config/example.com.txt -o rules/
   cleaner rules suggest scrapes/example/ -o rules/example.com.toml
+  cleaner rules learn crawl/ -o learned/   # a rule file for every site with 5+ pages
 
 exit status: 0 ok, 1 findings or failed tests, 2 usage error.
 """
@@ -123,14 +125,15 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--url", help="source URL of the (single) input")
     _rules_args(p, "rule files directory")
     ftr.add_parser(cmds)
-    suggest.add_parser(cmds)
+    learn.add_parsers(cmds)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run a ``rules`` subcommand; returns the exit code."""
     command: dict[str, Callable[[argparse.Namespace], int]] = {
         "lint": _lint, "test": _test, "check": _check, "which": _which,
-               "import-ftr": ftr.run, "suggest": suggest.run}
+               "import-ftr": ftr.run, "suggest": learn.run_suggest,
+        "learn": learn.run_learn}
     return command[args.rules_command](args)
 
 

@@ -18,7 +18,7 @@ from cleaner.ruleset import (
 )
 from cleaner.ruleset.tools.context import build_context
 from cleaner.ruleset.tools.lint import lint
-from cleaner.ruleset.tools.suggest import read_pages
+from cleaner.learn.profile import read_pages
 from cleaner.run.pipeline import build_steps, clean_one
 from cleaner.steps.boilerplate import guess_stoplist
 

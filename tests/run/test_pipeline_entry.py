@@ -7,7 +7,8 @@ from cleaner.config import InputConfig
 from cleaner.model import Block, Doc, RawDoc, Reject, Source
 from cleaner.ruleset import load_rules, text_rule_verdicts
 from cleaner.ruleset.selftest import run_rule_test
-from cleaner.ruleset.tools import lint, suggest, testrun, which
+from cleaner.learn import profile as suggest
+from cleaner.ruleset.tools import lint, testrun, which
 from cleaner.run.pipeline import Pipeline, build_steps, clean_one
 from cleaner.steps.core import ExtractHtml, Parse
 

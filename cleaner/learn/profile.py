@@ -1,4 +1,5 @@
-"""``cleaner rules suggest``: a first rule file for a new site, from many scrapes of it.
+"""A site's profile, learned from many pages of it: the rule file ``cleaner rules learn`` and
+``cleaner rules suggest`` write, and ``cleaner clean`` learns during a run.
 
 Pages of one site share their navigation, prompts, "Related" headings and footers, and little
 else. The pages are read like ``cleaner clean`` reads them (text scrapes line by line, HTML
@@ -22,9 +23,7 @@ lose recurring ones. The file is checked with the loader and its tests before it
 
 from __future__ import annotations
 
-import argparse
 import math
-import sys
 import textwrap
 import unicodedata
 from collections import Counter
@@ -56,7 +55,7 @@ from cleaner.ruleset import (
     text_rule_verdicts,
 )
 from cleaner.ruleset.selftest import run_rule_test
-from cleaner.ruleset.tools.context import base_rules, with_file
+from cleaner.ruleset.tools.context import with_file
 from cleaner.ruleset.tools.patterns import escape, line_pattern
 from cleaner.ruleset.tools.toml_out import dumps
 from cleaner.run.pipeline import Pipeline
@@ -93,29 +92,69 @@ def read_pages(paths: Sequence[str], rules: RuleSet) -> tuple[list[Page], list[s
     """The pages of the inputs, and a note for each input that could not be used."""
     pages: list[Page] = []
     skipped: list[str] = []
-    seen: dict[tuple[str, ...], str] = {}
-    pipeline = Pipeline(rules)
+    reader = _PageReader(rules)
     for item in iter_inputs(InputConfig(paths=tuple(paths))):
+        page = reader.read(item, skipped)
+        if page is not None:
+            pages.append(page)
+    return pages, skipped
+
+
+def read_sites(paths: Sequence[str], rules: RuleSet, max_pages: int
+               ) -> tuple[dict[str, list[Page]], list[str]]:
+    """The pages of the inputs by site (the host of their URL), at most ``max_pages`` a site
+    (the first ones), and a note for each input that could not be used. A page without a URL
+    belongs to no site and is noted."""
+    sites: dict[str, list[Page]] = {}
+    skipped: list[str] = []
+    reader = _PageReader(rules)
+    for item in iter_inputs(InputConfig(paths=tuple(paths))):
+        page = reader.read(item, skipped)
+        if page is None:
+            continue
+        host = host_of(page.url)
+        if host is None:
+            skipped.append(f"{page.source}: skipped: no URL, so no site (give the site's pages "
+                           "to `cleaner rules suggest --host HOST`)")
+            continue
+        site = sites.setdefault(host, [])
+        if len(site) < max_pages:
+            site.append(page)
+    return sites, skipped
+
+
+class _PageReader:
+    """Inputs to pages, through the pipeline up to extraction; copies are left out (a copy
+    would make its article look like boilerplate)."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self.pipeline = Pipeline(rules)
+        self.seen: dict[tuple[str, ...], str] = {}
+
+    def read(self, item: RawDoc | Reject | Skipped, skipped: list[str]) -> Page | None:
         if isinstance(item, Skipped):
             skipped.append(f"{item.source}: skipped: {item.detail}")
-            continue
-        doc = item if isinstance(item, Reject) else pipeline.clean(item, until="extract")
+            return None
+        doc = item if isinstance(item, Reject) else self.pipeline.clean(item, until="extract")
         if isinstance(doc, Reject):
             source = doc.source or item.source
             skipped.append(f"{source}: skipped: {doc.reason.value}: {doc.detail}")
-            continue
+            return None
         if not doc.blocks:
             skipped.append(f"{doc.raw.source}: skipped: no text")
-            continue
-        files = [rules.by_name(n) for n in doc.sites]
+            return None
+        return self.page(doc, skipped)
+
+    def page(self, doc: Doc, skipped: list[str]) -> Page | None:
+        files = [self.rules.by_name(n) for n in doc.sites]
         lang = document_language(doc.blocks, guess_stoplist(doc.blocks), doc.raw.meta.get("lang"))
         page = Page.of(doc, text_rule_verdicts(files, doc.blocks, lang))
-        if page.texts in seen:  # a copy would make its article look like boilerplate
-            skipped.append(f"{page.source}: skipped: the same text as {seen[page.texts]}")
-            continue
-        seen[page.texts] = page.source
-        pages.append(page)
-    return pages, skipped
+        if page.texts in self.seen:
+            skipped.append(f"{page.source}: skipped: the same text as {self.seen[page.texts]}")
+            return None
+        self.seen[page.texts] = page.source
+        return page
 
 
 # --- finding the boilerplate --------------------------------------------------------------------
@@ -545,15 +584,30 @@ class Suggestion:
     toml: str
     report: list[str]
     passed: bool
+    rules: RuleFile | None = None  # the file as loaded
+    proposed: int = 0  # how many rules it holds
 
 
 def suggest(paths: Sequence[str], rules: RuleSet, name: str | None,
             hosts: Sequence[str] = ()) -> Suggestion:
-    """Read the pages, propose rules and tests, and check the file with the loader."""
+    """Read the pages of one site, propose rules and tests, and check the file with the
+    loader."""
     pages, skipped = read_pages(paths, rules)
     if len(pages) < 2:
         raise ConfigError(f"suggest needs at least 2 pages of the site; {len(pages)} read from "
                           f"{', '.join(paths)}" + (f" ({skipped[0]})" if skipped else ""))
+    return learn_site(pages, rules, name, hosts, skipped)
+
+
+def learn_site(pages: list[Page], rules: RuleSet, name: str | None,
+               hosts: Sequence[str] = (), skipped: Sequence[str] = (),
+               label: str | None = None) -> Suggestion:
+    """Propose a rule file from the pages of one site (at least 2), with tests taken from the
+    pages, and check it with the loader and its tests.
+
+    ``label`` names the file in rule ids (default ``NAME.toml``): a profile learned during a run
+    is ``profile:HOST``, so that what it removes says so.
+    """
     a = propose(pages)
     match = match_table(a, rules, hosts)
     if not name and not match.get("hosts"):
@@ -561,7 +615,7 @@ def suggest(paths: Sequence[str], rules: RuleSet, name: str | None,
     name = name or (match.get("hosts") or ["site"])[0]
     if not _NAME.search(name):
         raise ConfigError(f"--name {name!r}: use lower-case letters, digits, '.', '-' and '_'")
-    label = f"{name}.toml"
+    label = label or f"{name}.toml"
     draft = _load(name, label, a, match, [{"name": "draft", "input": "x",
                                            "must_contain": ["x"]}])
     context = with_file(rules, draft)
@@ -571,10 +625,11 @@ def suggest(paths: Sequence[str], rules: RuleSet, name: str | None,
     text = dumps(_data(name, a, match, [c.table for c in tests]), {(): _header(a)})
     final = parse_rule_file(text.encode("utf-8"), name, label)
     results = [run_rule_test(with_file(rules, final), final, t) for t in final.tests]
-    report = _report(a, tests, skipped)
+    report = _report(a, tests, list(skipped))
     report += [f"test {r.test.name!r} FAILED: {'; '.join(r.problems)}"
                for r in results if not r.passed]
-    return Suggestion(name, text, report, all(r.passed for r in results))
+    return Suggestion(name, text, report, all(r.passed for r in results), final,
+                      len(a.proposals))
 
 
 def _load(name: str, label: str, a: Analysis, match: dict[str, Any],
@@ -596,67 +651,58 @@ def _report(a: Analysis, tests: list[_TestCase], skipped: list[str]) -> list[str
     return lines
 
 
-# --- command line -------------------------------------------------------------------------------
+# --- many sites ---------------------------------------------------------------------------------
 
-SUGGEST_EPILOG = """\
-how it decides:
-  A line recurs when it is on at least half the pages (at least 2) and has at most 25 words.
-  truncate_at     the earliest recurring line after which every page that has it holds only
-                  recurring or short lines (footers, headline lists)
-  drop_link_list  a recurring heading followed by short link-like lines that vary by page
-  drop_line       every other recurring line still left (^...$, escaped); 3+ in a row: one rule
-  match           hosts from the pages' URLs (or --host); fingerprints for pages without one
-  [[test]]        real pages until every rule removes something in one: a line unique to
-                  the page must stay, recurring lines must go
-  Lines the existing rules (_default, themes) remove already get no rule.
-
-examples:
-  cleaner rules suggest scrapes/example/*.txt -o example.com.toml
-  cleaner rules test example.com.toml && cp example.com.toml rules/
-
-exit status: 0 file written and its tests pass, 1 its tests fail, 2 usage error.
-"""
+# A site needs this many pages before its profile is learned: a line then has to recur on at
+# least 3 different pages (half of them), which a lede shared by two stories or a correction
+# repeated once does not, and prose of more than MAX_WORDS words never becomes a rule.
+MIN_PAGES = 5
+# The first pages of a site that its profile is learned from: enough to see its template,
+# while the pages held and the analysis (which compares pages with each other) stay bounded.
+MAX_PAGES = 100
 
 
-def add_parser(cmds: Any) -> None:
-    """Add ``suggest`` to ``cleaner rules``."""
-    p = cmds.add_parser("suggest", help="propose a rule file from many scrapes of one site",
-                        formatter_class=argparse.RawDescriptionHelpFormatter,
-                        description="Propose a first rule file for a site from many scrapes of "
-                        "it (text scrapes, HTML pages, JSONL, WARC): the lines its pages share "
-                        "are its boilerplate. A report of what was proposed and why goes to "
-                        "stderr.", epilog=SUGGEST_EPILOG)
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories of pages")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE",
-                   help="write the rule file here (a directory: NAME.toml in it); default stdout")
-    p.add_argument("--name", help="rule file name (default: the site's host)")
-    p.add_argument("--host", action="append", default=[], metavar="HOST",
-                   help="the site's host, when the pages carry no URL (repeatable)")
-    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
-    p.add_argument("--rules", action="append", type=Path, metavar="DIR",
-                   help="existing rules (default: the bundled rules)")
+@dataclass
+class Learned:
+    """What ``learn`` found: a rule file for each site that had enough pages and recurring
+    lines, and a report of every site and input."""
+
+    files: list[Suggestion]
+    report: list[str]
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run ``rules suggest``; returns the exit code."""
-    out: Path | None = args.output
-    hosts = [h.lower().removeprefix("www.") for h in args.host]
-    result = suggest(args.inputs, base_rules(args.rules or ()), args.name, hosts)
-    if out is not None and out.is_dir():
-        out = out / f"{result.name}.toml"
-    if out is not None and out.exists() and not args.force:
-        raise ConfigError(f"{out} exists; use --force to overwrite it")
-    if out is not None and not out.parent.is_dir():
-        raise ConfigError(f"{out}: the directory {out.parent} does not exist")
-    for line in result.report:
-        print(f"cleaner rules suggest: {line}", file=sys.stderr)
-    if out is None:
-        sys.stdout.write(result.toml)
-    else:
-        out.write_text(result.toml, encoding="utf-8")
-        print(f"cleaner rules suggest: wrote {out}; review it, then `cleaner rules check "
-              f"{out}`", file=sys.stderr)
-    return 0 if result.passed else 1
+def learn(paths: Sequence[str], rules: RuleSet, min_pages: int = MIN_PAGES,
+          max_pages: int = MAX_PAGES) -> Learned:
+    """Learn the profile of every site with at least ``min_pages`` pages in the inputs."""
+    sites, skipped = read_sites(paths, rules, max_pages)
+    report = list(skipped)
+    files: list[Suggestion] = []
+    for host in sorted(sites):
+        pages = sites[host]
+        if len(pages) < max(2, min_pages):
+            report.append(f"{host}: {len(pages)} page(s), fewer than {min_pages}: "
+                          "nothing learned")
+            continue
+        try:
+            found = learn_site(pages, rules, _file_name(host))
+        except ConfigError as exc:
+            report.append(f"{host}: nothing learned: {exc}")
+            continue
+        if not found.proposed:
+            report.append(f"{host}: {len(pages)} pages, no recurring lines that the existing "
+                          "rules leave: nothing learned")
+            continue
+        files.append(found)
+        report += [f"{host}: {line}" for line in found.report]
+    return Learned(files, report)
 
 
-
+def _file_name(host: str) -> str:
+    """A rule file name for a host: the host, in ASCII (IDNA) and with ``-`` for what a
+    file name may not hold."""
+    try:
+        name = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        name = host.lower()
+    name = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "-" for c in name)
+    return name.strip("-._") or "site"

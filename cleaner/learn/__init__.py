@@ -1,0 +1,1 @@
+"""Per-site knowledge learned from the user's own pages: a site's template (profile)."""
