@@ -27,8 +27,8 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import is_dubious_html, load_html, repair_faulty_html
 
 from cleaner.model import Block, Removal
-from cleaner.ruleset import element_text
 from cleaner.safetext import printable
+from cleaner.steps.ensemble import block_texts, combine, readability_blocks
 
 # trafilatura logs every page it finds no text in at ERROR level; we report that ourselves.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -39,8 +39,6 @@ _URL_XPATHS = (
     ("canonical", etree.XPath("//link[@rel='canonical']/@href")),
     ("og:url", etree.XPath("//meta[@property='og:url']/@content")),
 )
-_BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote",
-               "td", "th", "dd", "dt", "pre", "caption")
 _SENTENCE_BREAK = re2.compile(r"[.!?][\"'\x{201D}\x{2019}]?\s+[A-Z\x{201C}\x{2018}\"']")
 TITLE_MAX_WORDS = 25
 # trafilatura's parser options, plus huge_tree: libxml2's limits otherwise cut pages short.
@@ -146,17 +144,20 @@ def url_from_html(tree: Any, base: str | None = None) -> tuple[str, str] | None:
 
 
 def extract_html(
-    tree: Any, body: Any, url: str | None, options: dict[str, Any]
+    tree: Any, body: Any, url: str | None, options: dict[str, Any], *, ensemble: bool = True
 ) -> Extracted:
-    """Extract main text and metadata with trafilatura, comments off.
+    """Extract main text and metadata with trafilatura, comments off, checked by readability.
 
     ``body`` is the element to take text from (a site rule may choose one); metadata always
     comes from the whole page. Metadata comes first, as in trafilatura's own sequence; when it
     fails (htmldate asserts on a page whose root is ``<svg>`` or ``<math>``), the text is
-    still extracted and the failure is a warning.
+    still extracted and the failure is a warning. With ``ensemble`` (and no element chosen by a
+    site), trafilatura's blocks are trimmed to those readability agrees on
+    (:mod:`cleaner.steps.ensemble`); what that drops is a removal of ``ensemble:readability``.
     """
     meta, warnings = _metadata(tree, url)
     url = url or getattr(meta, "url", None)
+    second = readability_blocks(tree) if ensemble and body is tree else None
     if body is tree:
         found: Any = trafilatura.bare_extraction(tree, url=url, include_comments=False,
                                                  **options)
@@ -165,14 +166,18 @@ def extract_html(
         found = trafilatura.bare_extraction(_wrap(body), url=url, include_comments=False,
                                             **options)
         # The site chose this element: when trafilatura finds too little in it, take it as is.
-        text = found.text if found is not None and found.text else "\n".join(_block_texts(body))
+        text = found.text if found is not None and found.text else "\n".join(block_texts(body))
     blocks = tuple(Block(line.strip()) for line in (text or "").split("\n") if line.strip())
+    voted: tuple[Removal, ...] = ()
+    if second is not None:
+        vote = combine(blocks, second)
+        blocks, voted = vote.blocks, vote.removals
     return Extracted(
         blocks=blocks,
         title=_clean(getattr(meta, "title", None)),
         author=_clean(getattr(meta, "author", None)),
         published=_clean(getattr(meta, "date", None)),
-        removals=tuple(_left_out(tree, blocks)),
+        removals=voted + tuple(_left_out(tree, blocks, voted)),
         warnings=warnings,
     )
 
@@ -232,22 +237,15 @@ def _clean(value: Any) -> str | None:
     return value or None
 
 
-def _block_texts(el: Any) -> Iterator[str]:
-    """Texts of the innermost block elements under ``el`` (or of ``el`` itself)."""
-    inner = [b for b in el.iter(*_BLOCK_TAGS)
-             if not any(True for _ in b.iterdescendants(*_BLOCK_TAGS))]
-    for b in inner or [el]:
-        text = element_text(b)
-        if text:
-            yield text
-
-
-def _left_out(tree: Any, kept: Sequence[Block]) -> Iterator[Removal]:
-    """Block-level texts of the page that the extractor did not keep."""
+def _left_out(tree: Any, kept: Sequence[Block],
+              explained: Sequence[Removal] = ()) -> Iterator[Removal]:
+    """Block-level texts of the page that the extractor did not keep (and no other removal
+    in ``explained`` already reports)."""
     kept_text = " ".join(" ".join(b.text.split()) for b in kept)
+    told = " ".join(" ".join(r.text.split()) for r in explained)
     seen: set[str] = set()
-    for text in _block_texts(tree):  # innermost blocks only: no text reported twice
-        if len(text) < 2 or text in seen or text in kept_text:
+    for text in block_texts(tree):  # innermost blocks only: no text reported twice
+        if len(text) < 2 or text in seen or text in kept_text or text in told:
             continue
         seen.add(text)
         yield Removal(text, "trafilatura", "not part of the main text")

@@ -1,0 +1,134 @@
+"""Ensemble extraction: trafilatura's blocks, trimmed to the run a second extractor agrees on.
+
+trafilatura and readability fail on different pages. Measured on the development set's tuning
+half (ids 0-7, ``benchmarks/extractors.py``), what separates them is mostly at the edges of the
+article: trafilatura keeps a headline list, a related-story teaser or a newsletter box just
+before or after the article, which readability, scoring one content node, leaves out; what
+readability alone keeps is mostly captions and bylines trafilatura rightly dropped. So the
+ensemble keeps trafilatura's blocks from the first to the last one readability also has, and
+drops what trafilatura alone keeps outside that run. Inside the run trafilatura's choice stands
+(a table or a list item readability flattens differently is not evidence against it).
+
+The second extractor is the readability-lxml fork trafilatura ships and already runs as its own
+fallback, so there is no new dependency, and its version is pinned with trafilatura's.
+
+It abstains, leaving trafilatura's blocks as they are, when readability found too little to
+judge by (fewer than ``MIN_SECOND_WORDS`` words, or under ``MIN_SECOND_SHARE`` of trafilatura's
+words: it then picked a fragment, not the article), agrees with no block, or agrees on a run
+holding under ``MIN_KEPT_SHARE`` of trafilatura's words. It never adds a
+block: what readability alone keeps was, on the tuning half, captions, bylines and newsletter
+boxes far more often than article text, and when trafilatura finds nothing its own fallback has
+already weighed readability's result.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import html as lxml_html
+from trafilatura.readability_lxml import Document as Readability
+
+from cleaner.model import Block, Removal
+from cleaner.ruleset import element_text
+
+RULE = "ensemble:readability"
+BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote",
+              "td", "th", "dd", "dt", "pre", "caption")
+SHINGLE = 4
+# A block of trafilatura's is one readability also has when this share of its 4-token shingles
+# is in readability's text (short blocks: when its tokens are). 0.3-0.8 score alike on the
+# tuning half; the middle is taken.
+AGREE_SHARE = 0.5
+# Readability's result is judged too small to vote under these (a flat 0.3-0.5 optimum of the
+# share on the tuning half; 20 words is about a paragraph).
+MIN_SECOND_WORDS = 20
+MIN_SECOND_SHARE = 0.4
+# Nor may the ensemble drop most of trafilatura's text: when the run readability agrees on holds
+# under this share of trafilatura's words, readability took one part of the article (one of
+# several containers) for all of it. No tuning page comes near this guard.
+MIN_KEPT_SHARE = 0.5
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """The ensemble's result: the blocks kept and what it left out or added, explained."""
+
+    blocks: tuple[Block, ...]
+    removals: tuple[Removal, ...] = ()
+
+
+def readability_blocks(tree: Any) -> tuple[str, ...]:
+    """The block texts readability (trafilatura's fork) takes as the page's main content.
+
+    It runs on a copy: readability rewrites the tree it is given.
+    """
+    try:
+        summary = Readability(copy.deepcopy(tree), min_text_length=25).summary()
+    except Exception:  # noqa: BLE001 -- as trafilatura does: a readability failure is no vote
+        return ()
+    if not summary.strip():
+        return ()
+    return tuple(block_texts(lxml_html.fromstring(summary)))
+
+
+def block_texts(el: Any) -> Iterator[str]:
+    """Texts of the innermost block elements under ``el`` (or of ``el`` itself), in order."""
+    inner = [b for b in el.iter(*BLOCK_TAGS)
+             if not any(True for _ in b.iterdescendants(*BLOCK_TAGS))]
+    for b in inner or [el]:
+        text = element_text(b)
+        if text:
+            yield text
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.casefold())
+
+
+def _shingles(tokens: Sequence[str]) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+
+
+class _Second:
+    """The second extractor's text, indexed for asking whether it holds a block."""
+
+    def __init__(self, blocks: Sequence[str]) -> None:
+        tokens = [_tokens(b) for b in blocks]
+        self.words = sum(map(len, tokens))
+        self.shingles: set[tuple[str, ...]] = set().union(*(_shingles(t) for t in tokens))
+        self.joined = " " + " ".join(" ".join(t) for t in tokens if t) + " "
+
+    def holds(self, text: str) -> bool:
+        tokens = _tokens(text)
+        if len(tokens) < SHINGLE:
+            return bool(tokens) and f" {' '.join(tokens)} " in self.joined
+        own = _shingles(tokens)
+        return len(own & self.shingles) >= AGREE_SHARE * len(own)
+
+
+def combine(first: Sequence[Block], second: Sequence[str]) -> Vote:
+    """trafilatura's blocks (``first``) from the first to the last that ``second`` holds.
+
+    Args:
+        first: trafilatura's blocks, in page order.
+        second: readability's block texts, in page order.
+    """
+    other = _Second(second)
+    words = sum(len(_tokens(b.text)) for b in first)
+    if other.words < max(MIN_SECOND_WORDS, MIN_SECOND_SHARE * words):
+        return Vote(tuple(first))
+    agreed = [i for i, b in enumerate(first) if other.holds(b.text)]
+    if not agreed:
+        return Vote(tuple(first))
+    start, end = agreed[0], agreed[-1] + 1
+    if sum(len(_tokens(b.text)) for b in first[start:end]) < MIN_KEPT_SHARE * words:
+        return Vote(tuple(first))
+    dropped = (*first[:start], *first[end:])
+    return Vote(tuple(first[start:end]),
+                tuple(Removal(b.text, RULE, "kept by trafilatura alone, outside the text "
+                              "trafilatura and readability agree on") for b in dropped))

@@ -1,0 +1,149 @@
+"""Ensemble extraction: trafilatura's blocks trimmed to the run readability agrees on."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cleaner.model import Block
+from cleaner.steps.ensemble import RULE, block_texts, combine, readability_blocks
+from cleaner.steps.extract import extract_html, parse_html
+
+STORY = [
+    "Heavy rain flooded streets in the harbour town on Tuesday, officials said, and more rain "
+    "is expected through the week across the whole region.",
+    "Rescue teams worked through the night to reach families cut off by the water in the lower "
+    "town, the fire service said in a statement on Wednesday morning.",
+    "The mayor said the council would meet on Thursday to decide how to pay for repairs to the "
+    "sea wall, which gave way in two places during the storm.",
+    "Forecasters expect the river to peak on Friday evening, and residents near the bridge have "
+    "been asked to move their cars to higher ground before then.",
+]
+BODY = "".join(f"<p>{p}</p>" for p in STORY)
+HEADLINE = "Harbour town braces for more rain as the river rises"
+FOLLOW = "Follow the Daily Post on Facebook and Twitter."
+
+
+def page(inner: str) -> str:
+    return f"<html><head><title>Flood news | Daily Post</title></head><body>{inner}</body></html>"
+
+
+# trafilatura keeps the headline, the byline and the follow-us line of this article element;
+# readability keeps only the story's paragraphs.
+CRUFT_AROUND = page(
+    f'<article><div class="head"><h1>{HEADLINE}</h1><p>By Jane Roe</p></div>'
+    f'<div class="body">{BODY}</div><div class="foot"><p>{FOLLOW}</p></div></article>')
+# Both keep the story and nothing else.
+CLEAN = page(f'<div class="nav"><ul><li><a href="/">Home</a></li></ul></div>'
+             f'<div class="story">{BODY}</div>')
+
+
+def extract(markup, ensemble=True):
+    tree = parse_html(markup)
+    return extract_html(tree, tree, None, {}, ensemble=ensemble)
+
+
+def texts(blocks):
+    return [b.text for b in blocks]
+
+
+def test_trafilatura_alone_keeps_the_cruft_this_page_is_built_for():
+    alone = texts(extract(CRUFT_AROUND, ensemble=False).blocks)
+    assert alone == [HEADLINE, "By Jane Roe", *STORY, FOLLOW]
+    assert list(readability_blocks(parse_html(CRUFT_AROUND))) == STORY
+
+
+def test_ensemble_drops_what_trafilatura_alone_keeps_around_the_article():
+    found = extract(CRUFT_AROUND)
+    assert texts(found.blocks) == STORY
+    by_rule = {r.text: r.rule for r in found.removals}
+    assert by_rule[HEADLINE] == by_rule["By Jane Roe"] == by_rule[FOLLOW] == RULE
+
+
+def test_each_dropped_block_is_explained_once():
+    removals = extract(CRUFT_AROUND).removals
+    ours = [r for r in removals if r.rule == RULE]
+    assert [r.text for r in ours] == [HEADLINE, "By Jane Roe", FOLLOW]
+    assert all("readability" in r.reason and "trafilatura" in r.reason for r in ours)
+    # what the ensemble dropped is not reported a second time as trafilatura's
+    assert not [r for r in removals if r.rule == "trafilatura" and r.text in
+                (HEADLINE, "By Jane Roe", FOLLOW)]
+
+
+def test_where_the_extractors_agree_the_result_is_trafilaturas():
+    with_ensemble, alone = extract(CLEAN), extract(CLEAN, ensemble=False)
+    assert with_ensemble.blocks == alone.blocks
+    assert texts(with_ensemble.blocks) == STORY
+    assert with_ensemble.removals == alone.removals
+
+
+def test_metadata_is_the_same_with_or_without_the_ensemble():
+    a, b = extract(CRUFT_AROUND), extract(CRUFT_AROUND, ensemble=False)
+    assert (a.title, a.author, a.published, a.warnings) == (b.title, b.author, b.published,
+                                                            b.warnings)
+
+
+def test_a_body_a_site_chose_is_not_second_guessed():
+    tree = parse_html(CRUFT_AROUND)
+    article = tree.find(".//article")
+    found = extract_html(tree, article, None, {})
+    assert HEADLINE in texts(found.blocks)
+    assert not [r for r in found.removals if r.rule == RULE]
+
+
+def test_readability_empty_leaves_trafilatura_as_is():
+    first = tuple(Block(t) for t in STORY)
+    for second in ((), ("",)):
+        vote = combine(first, second)
+        assert (vote.blocks, vote.removals) == (first, ())
+
+
+def test_trafilatura_empty_stays_empty():
+    # trafilatura's own fallback has already weighed readability's result
+    assert combine((), tuple(STORY)).blocks == ()
+
+
+def test_readability_too_short_to_judge_abstains():
+    first = (Block("Teaser heading"), *(Block(t) for t in STORY))
+    assert combine(first, (STORY[0][:60],)).blocks == first
+
+
+def test_agreement_on_a_small_part_only_abstains():
+    # readability took one container of a long article for all of it: no cut of most of it
+    first = tuple(Block(t) for t in STORY * 3)
+    assert combine(first, (STORY[0],)).blocks == first
+
+
+def test_short_blocks_agree_by_their_tokens():
+    first = (Block("Menu"), Block("15) Thriller"), *(Block(t) for t in STORY))
+    second = ("15) Thriller", *STORY)
+    assert combine(first, second).blocks == first[1:]
+
+
+def test_block_texts_are_the_innermost_blocks():
+    tree = parse_html("<div><p>One</p><ul><li>Two <b>bold</b></li></ul><blockquote><p>Three"
+                      "</p></blockquote></div>")
+    assert list(block_texts(tree)) == ["One", "Two bold", "Three"]
+
+
+_words = st.sampled_from(["rain", "flood", "town", "river", "council", "menu", "home", "share",
+                          "the", "a", "of", "said", "on", "Tuesday"])
+_texts = st.lists(_words, min_size=1, max_size=12).map(" ".join)
+
+
+@given(st.lists(_texts, max_size=12), st.lists(_texts, max_size=12))
+def test_result_is_a_run_of_trafilaturas_blocks_and_the_rest_is_explained(first, second):
+    blocks = tuple(Block(t) for t in first)
+    vote = combine(blocks, second)
+    n = len(vote.blocks)
+    starts = [i for i in range(len(blocks) - n + 1) if blocks[i:i + n] == vote.blocks]
+    assert starts, "the kept blocks are one contiguous run of trafilatura's, in order"
+    start = starts[0]
+    assert [r.text for r in vote.removals] == [b.text for b in (*blocks[:start],
+                                                                 *blocks[start + n:])]
+    assert all(r.rule == RULE for r in vote.removals)
+
+
+@given(st.lists(_texts, max_size=12), st.lists(_texts, max_size=12))
+def test_never_keeps_less_than_half_of_trafilaturas_words(first, second):
+    blocks = tuple(Block(t) for t in first)
+    kept = combine(blocks, second).blocks
+    assert 2 * sum(len(b.text.split()) for b in kept) >= sum(len(b.text.split()) for b in blocks)
