@@ -36,6 +36,18 @@ def _trafilatura_metadata(pages: list[bytes]) -> None:
         trafilatura.bare_extraction(page, include_comments=False, with_metadata=True)
 
 
+def _readability(pages: list[bytes]) -> None:
+    """The ensemble's second extractor alone (cleaner runs it inside its extract step), with
+    the parse it needs."""
+    from cleaner.steps.ensemble import readability_blocks
+    from cleaner.steps.extract import parse_html
+
+    for page in pages:
+        tree = parse_html(page.decode("utf-8", "replace"))
+        if tree is not None:
+            readability_blocks(tree)
+
+
 def _cleaner(kind: str) -> Callable[[list[bytes]], dict[str, float]]:
     def run(pages: list[bytes]) -> dict[str, float]:
         from cleaner.model import RawDoc, Source
@@ -56,6 +68,7 @@ def _cleaner(kind: str) -> Callable[[list[bytes]], dict[str, float]]:
 SYSTEMS: dict[str, tuple[str, Callable[[list[bytes]], object]]] = {
     "trafilatura alone": ("html", _trafilatura_alone),
     "trafilatura + metadata": ("html", _trafilatura_metadata),
+    "readability (ensemble's)": ("html", _readability),
     "cleaner, HTML": ("html", _cleaner("html")),
     "cleaner, text scrapes": ("txt", _cleaner("text")),
 }

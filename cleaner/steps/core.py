@@ -112,7 +112,8 @@ class SelectRules:
 
 @dataclass(frozen=True, slots=True)
 class ExtractHtml:
-    """Site HTML rules, then trafilatura (comments off) with the sites' options."""
+    """Site HTML rules, then trafilatura (comments off) with the sites' options, trimmed to
+    the blocks readability agrees on unless a site chose the element (``steps.ensemble``)."""
 
     name: ClassVar[str] = "extract"
     rules: RuleSet
