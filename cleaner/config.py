@@ -94,6 +94,9 @@ class Config:
         shard_size: inputs per output shard (``--shard-size``): every output is written as
             numbered files, each final when its shard is done.
         resume: go on with the interrupted run to the same outputs (``--resume``).
+        learn: learn the template of every site with ``learn_min_pages`` pages or more in the
+            run, and remove it (``--no-learn`` turns it off; see :mod:`cleaner.learn.sites`).
+        learn_min_pages: the pages a site needs in the run for its profile to be learned.
     """
 
     inputs: InputConfig
@@ -114,6 +117,8 @@ class Config:
     progress: bool = False
     shard_size: int | None = None
     resume: bool = False
+    learn: bool = True
+    learn_min_pages: int = 5
 
 
 def parse_count(text: str) -> int:
@@ -132,6 +137,14 @@ def parse_jobs(text: str) -> int:
     if jobs < 1:
         raise ValueError(text)
     return jobs
+
+
+def parse_min_pages(text: str) -> int:
+    """``--learn-min-pages N``: a whole number >= 2 (one page has nothing to compare with)."""
+    pages = int(text)
+    if pages < 2:
+        raise ValueError(text)
+    return pages
 
 
 def parse_timeout(text: str) -> float:

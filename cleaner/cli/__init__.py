@@ -30,6 +30,7 @@ from cleaner.config import (
     fixed_time_from_env,
     parse_count,
     parse_jobs,
+    parse_min_pages,
     parse_timeout,
     split_outputs,
 )
@@ -140,6 +141,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                      f"0: no limit (default: {DEFAULT_TIMEOUT:g})")
     how.add_argument("--keep-duplicates", action="store_true",
                      help="keep documents whose clean text was already seen in this run")
+    how.add_argument("--no-learn", dest="learn", action="store_false",
+                     help="do not learn site profiles: by default the lines that recur on the "
+                     "pages of a site with --learn-min-pages pages or more in the run are its "
+                     "template, and are removed (rule profile:HOST)")
+    how.add_argument("--learn-min-pages", type=parse_min_pages, default=5, metavar="N",
+                     help="pages a site needs in the run for its profile to be learned (at "
+                     "least 2; default: 5, so that a line must recur on 3 pages, which a lede "
+                     "two stories share does not)")
     how.add_argument("-j", "--jobs", type=parse_jobs, default=None, metavar="N",
                      help="clean in N worker processes (default: one per core, "
                      f"{default_jobs()} here; 1: in this process); the output is the same "
@@ -214,6 +223,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         dask=args.dask,
         shard_size=args.shard_size,
         resume=args.resume,
+        learn=args.learn,
+        learn_min_pages=args.learn_min_pages,
         progress=(not args.quiet and sys.stderr.isatty()) if args.progress is None
         else args.progress,
     )
@@ -333,10 +344,13 @@ def cmd_clean(cfg: Config, reporter: Reporter) -> int:
     from cleaner.run.pipeline import Summary, build_steps
 
     rules = load_rules(cfg.rules_dirs, cfg.bundled_rules)
+    learned: tuple[tuple[str, str], ...] = ()
+    if cfg.learn:
+        rules, learned = _learn(cfg, reporter, rules)
     steps = build_steps(rules, cfg.lang, cfg.timeout)
     summary = Summary()
     try:
-        _clean(cfg, reporter, rules, steps, summary)
+        _clean(cfg, reporter, rules, steps, summary, learned)
     except OutputError as exc:
         reporter.error(f"{exc}; {kept_note(exc) or 'no output was written'}")
         reporter.summary(summary, rules)
@@ -345,8 +359,34 @@ def cmd_clean(cfg: Config, reporter: Reporter) -> int:
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
+def _learn(cfg: Config, reporter: Reporter, rules: RuleSet
+           ) -> tuple[RuleSet, tuple[tuple[str, str], ...]]:
+    """Learn the profiles of the sites with enough pages (a first reading of the inputs); the
+    rule set with them, and their (host, TOML) for workers elsewhere."""
+    from cleaner.inputs import iter_inputs
+    from cleaner.learn.sites import learn_profiles
+    from cleaner.run.runners import LocalRunner
+
+    if "-" in cfg.inputs.paths:
+        reporter.note("site profiles are not learned: standard input cannot be read twice "
+                      "(give files, or --no-learn)")
+        return rules, ()
+    if cfg.progress:
+        reporter.note("learning site profiles: a first reading of the inputs (--no-learn "
+                      "skips it)")
+    profiles = learn_profiles(iter_inputs(cfg.inputs), rules,
+                              lambda steps: LocalRunner(steps, cfg.jobs), cfg.learn_min_pages)
+    for line in profiles.report:
+        reporter.note(f"profile: {line}")
+    if profiles.files:
+        reporter.note(f"learned the profiles of {len(profiles.files)} sites from "
+                      f"{profiles.sampled} of their pages; what they remove is explained as "
+                      "profile:HOST")
+    return profiles.add_to(rules), tuple(profiles.sources)
+
+
 def _clean(cfg: Config, reporter: Reporter, rules: RuleSet, steps: Sequence[Step],
-           summary: Summary) -> None:
+           summary: Summary, learned: tuple[tuple[str, str], ...] = ()) -> None:
     """Clean every input into the outputs."""
     from cleaner.inputs import iter_inputs
     from cleaner.model import Skipped
@@ -359,7 +399,7 @@ def _clean(cfg: Config, reporter: Reporter, rules: RuleSet, steps: Sequence[Step
     outputs = Outputs(records=cfg.output, stdout=cfg.stdout,
                       warc=warc_settings(cfg, rules) if cfg.warc else None,
                       explain=cfg.explain, rejects=cfg.rejects)
-    runner = make_runner(cfg, steps)
+    runner = make_runner(cfg, steps, learned)
     if cfg.stdout:  # a stream: written as it comes, all or nothing for the files beside it
         with open_sinks(outputs, rules.version) as write:
             for result in run(iter_inputs(cfg.inputs), steps, summary, cfg.keep_duplicates,

@@ -86,6 +86,7 @@ class StepsSpec:
         timeout: seconds one document may take (0: no limit).
         expect: the cleaner and rules versions the client runs; a worker with others refuses
             to clean (:class:`WorkerMismatch`), since its output would differ. Empty: no check.
+        learned: the site profiles the client learned, (host, TOML): added to the rules.
     """
 
     rules_dirs: tuple[str, ...] = ()
@@ -93,18 +94,24 @@ class StepsSpec:
     lang: str | None = None
     timeout: float = DEFAULT_TIMEOUT
     expect: str = ""
+    learned: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def of(cls, cfg: Config, rules_version: str = "") -> StepsSpec:
+    def of(cls, cfg: Config, rules_version: str = "",
+           learned: tuple[tuple[str, str], ...] = ()) -> StepsSpec:
         """The spec of a configuration; ``rules_version``: the client's, for the check."""
         return cls(tuple(str(Path(d).resolve()) for d in cfg.rules_dirs), cfg.bundled_rules,
-                   cfg.lang, cfg.timeout, _versions(rules_version) if rules_version else "")
+                   cfg.lang, cfg.timeout, _versions(rules_version) if rules_version else "",
+                   learned)
 
     def build(self) -> Sequence[Step]:
+        from cleaner.learn.sites import Profiles, load_profile
         from cleaner.ruleset import load_rules
         from cleaner.run.pipeline import build_steps
 
         rules = load_rules(tuple(Path(d) for d in self.rules_dirs), self.bundled_rules)
+        rules = Profiles([load_profile(text, host) for host, text in self.learned]
+                         ).add_to(rules)
         if self.expect and _versions(rules.version) != self.expect:
             raise WorkerMismatch(f"a Dask worker runs {_versions(rules.version)}, the client "
                                  f"{self.expect}: install the same cleaner on every worker and "
@@ -172,7 +179,8 @@ class DaskRunner:
             yield from _Slices(conn.client, self.factory, conn.ahead).in_order(items, is_work)
 
 
-def make_dask_runner(cfg: Config, steps: Sequence[Step]) -> DaskRunner:
+def make_dask_runner(cfg: Config, steps: Sequence[Step],
+                     learned: tuple[tuple[str, str], ...] = ()) -> DaskRunner:
     """The Dask runner ``--dask`` asks for; the steps only tell the client's rules version.
 
     Raises:
@@ -182,7 +190,7 @@ def make_dask_runner(cfg: Config, steps: Sequence[Step]) -> DaskRunner:
     assert cfg.dask is not None
     version = next((r.version for s in steps if (r := getattr(s, "rules", None)) is not None),
                    "")
-    return DaskRunner(StepsSpec.of(cfg, version), cfg.dask, cfg.jobs)
+    return DaskRunner(StepsSpec.of(cfg, version, learned), cfg.dask, cfg.jobs)
 
 
 class _Connection:

@@ -71,8 +71,10 @@ class LocalRunner:
         return in_order(items, is_work, self.steps, self.jobs)
 
 
-def make_runner(cfg: Config, steps: Sequence[Step]) -> Runner:
+def make_runner(cfg: Config, steps: Sequence[Step],
+                learned: tuple[tuple[str, str], ...] = ()) -> Runner:
     """The runner a configuration asks for: a Dask cluster's (``--dask``), or this machine's.
+    ``learned``: the run's site profiles, (host, TOML), which a Dask worker adds to its rules.
 
     Raises:
         ConfigError: ``--dask`` is given and Dask is not installed.
@@ -80,7 +82,7 @@ def make_runner(cfg: Config, steps: Sequence[Step]) -> Runner:
     if cfg.dask is not None:
         from cleaner.run.dask_runner import make_dask_runner
 
-        return make_dask_runner(cfg, steps)
+        return make_dask_runner(cfg, steps, learned)
     return LocalRunner(steps, cfg.jobs)
 
 

@@ -1,0 +1,167 @@
+"""Site profiles learned during a run: the template of every site with enough pages in it.
+
+``cleaner clean`` reads its inputs twice when it learns. The first reading finds each page's
+site (the host of its URL: the record's own, or the page's canonical link, which takes a parse)
+and sends the first ``sample`` pages of each site through the steps up to extraction, on the
+run's runner; a site's profile is learned from those pages (:func:`cleaner.learn.profile.
+learn_site`, the analysis ``cleaner rules learn`` writes as a rule file) as soon as it has
+them all, or at the end of the reading. The second reading is the run itself, with the
+learned profiles added to the rule set as rule files labelled ``profile:HOST``: what they
+remove is explained as any rule's removal is, with the share of the site's pages the line was
+on in its reason, and the prose guard applies to them as to any site's rules.
+
+The profile is a function of the inputs and the rules alone, so a resumed run, a ``-j N`` run
+and a Dask run (its first reading runs here) learn the same profiles, and the rules' version,
+which the outputs and the resume journal record, covers them.
+
+Memory: the pages of the sites still being sampled (their extracted lines, not the raw pages),
+at most ``sample`` pages a site; a site's pages are let go as soon as its profile is learned.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from cleaner.config import ConfigError
+from cleaner.learn.profile import MIN_PAGES, Page, _file_name, _PageReader, learn_site
+from cleaner.model import Doc, RawDoc, Reject, Skipped
+from cleaner.ruleset import RuleFile, RuleSet, host_of
+from cleaner.run.pipeline import Pipeline, clean_one
+from cleaner.run.runners import Runner
+from cleaner.steps.core import Step
+
+# The pages of a site a run learns its profile from: enough to tell its template from its
+# stories (a line must be on half of them), few enough that learning costs a small share of a
+# crawl with thousands of pages a site.
+SAMPLE = 50
+LABEL = "profile:"
+
+
+@dataclass
+class Profiles:
+    """The profiles a run learned: rule files, their TOML, and a report line per site."""
+
+    files: list[RuleFile] = field(default_factory=list)
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (host, TOML)
+    report: list[str] = field(default_factory=list)
+    sampled: int = 0
+
+    def add_to(self, rules: RuleSet) -> RuleSet:
+        """The rule set with the profiles added, after every file of the same kind (a site's
+        own rule file, by host, stays beside its profile)."""
+        if not self.files:
+            return rules
+        files = sorted((*rules.files, *self.files), key=lambda f: (not f.is_default, f.name))
+        return RuleSet(tuple(files), rules.replaced)
+
+
+def profile_name(host: str) -> str:
+    """The name of a site's learned profile: not the name of any hand-written file."""
+    return f"profile-{_file_name(host)}"
+
+
+def load_profile(text: str, host: str) -> RuleFile:
+    """A learned profile from its TOML (as a Dask worker gets it)."""
+    from cleaner.ruleset import parse_rule_file
+
+    return parse_rule_file(text.encode("utf-8"), profile_name(host), LABEL + host)
+
+
+def learn_profiles(items: Iterable[RawDoc | Reject | Skipped], rules: RuleSet,
+                   runner: Callable[[Sequence[Step]], Runner], min_pages: int = MIN_PAGES,
+                   sample: int = SAMPLE) -> Profiles:
+    """Learn the profile of every site with at least ``min_pages`` pages in ``items``.
+
+    ``runner`` makes the runner that extracts the sampled pages from the steps it is given.
+    """
+    pipeline = Pipeline(rules)
+    learner = _Learner(rules, min_pages)
+    sampler = _Sampler(pipeline.upto("parse"), sample)
+    extracted = runner(pipeline.upto("extract")).map(sampler.pick(items), RawDoc)
+    for item, timed in extracted:
+        if timed is None or not isinstance(item, RawDoc):
+            continue
+        host = sampler.hosts.pop(id(item))
+        learner.add(host, timed[0], full=sampler.taken[host] >= sample)
+    return learner.finish()
+
+
+class _Sampler:
+    """The first ``sample`` pages of each site, from a stream of inputs."""
+
+    def __init__(self, probe: Sequence[Step], sample: int) -> None:
+        self.probe, self.sample = probe, sample
+        self.taken: Counter[str] = Counter()
+        self.hosts: dict[int, str] = {}  # id of a picked item -> its site, until extracted
+
+    def pick(self, items: Iterable[RawDoc | Reject | Skipped]) -> Iterator[RawDoc]:
+        for item in items:
+            if not isinstance(item, RawDoc):
+                continue
+            host = self.site(item)
+            if host is None or self.taken[host] >= self.sample:
+                continue
+            self.taken[host] += 1
+            self.hosts[id(item)] = host
+            yield item
+
+    def site(self, raw: RawDoc) -> str | None:
+        """The host of the page's URL: the record's own, else what parsing finds (the
+        canonical link, a ``Source:`` line)."""
+        if raw.url:
+            return host_of(raw.url)
+        doc = clean_one(raw, self.probe)
+        return host_of(doc.url) if isinstance(doc, Doc) else None
+
+
+class _Learner:
+    """Pages by site, and each site's profile learned once its sample is complete."""
+
+    def __init__(self, rules: RuleSet, min_pages: int) -> None:
+        self.rules, self.min_pages = rules, min_pages
+        self.reader = _PageReader(rules)
+        self.pages: dict[str, list[Page]] = {}
+        self.done: set[str] = set()
+        self.out = Profiles()
+        self.notes: list[str] = []
+
+    def add(self, host: str, result: Doc | Reject, full: bool) -> None:
+        if isinstance(result, Doc) and result.blocks:
+            page = self.reader.page(result, self.notes)
+            if page is not None:
+                self.pages.setdefault(host, []).append(page)
+                self.out.sampled += 1
+        if full:
+            self.learn(host)
+
+    def learn(self, host: str) -> None:
+        if host in self.done:
+            return
+        self.done.add(host)
+        pages = self.pages.pop(host, [])
+        if len(pages) < max(2, self.min_pages):
+            return
+        try:
+            found = learn_site(pages, self.rules, profile_name(host), label=LABEL + host)
+        except ConfigError as exc:
+            self.out.report.append(f"{host}: nothing learned from {len(pages)} pages: {exc}")
+            return
+        if found.rules is None or not found.proposed:
+            return
+        if not found.passed:
+            self.out.report.append(f"{host}: the profile learned from {len(pages)} pages "
+                                   "failed its own tests: not used")
+            return
+        self.out.files.append(found.rules)
+        self.out.sources.append((host, found.toml))
+        self.out.report.append(f"{host}: {found.proposed} rules learned from {len(pages)} "
+                               "pages")
+
+    def finish(self) -> Profiles:
+        for host in sorted(self.pages):
+            self.learn(host)
+        self.out.files.sort(key=lambda f: f.name)
+        self.out.sources.sort()
+        return self.out

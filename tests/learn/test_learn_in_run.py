@@ -1,0 +1,158 @@
+"""`cleaner clean` learns the template of every site with enough pages in the run."""
+
+import json
+
+import pytest
+
+from cleaner import cli
+from cleaner.config import Config, InputConfig
+from cleaner.inputs import iter_inputs
+from cleaner.learn.sites import LABEL, learn_profiles
+from cleaner.ruleset import load_rules
+from cleaner.run.dask_runner import StepsSpec
+from cleaner.run.runners import LocalRunner
+from cleaner.steps.extract import split_blocks
+from conftest import FIXTURES, interrupt_after_commits
+
+SUGGEST = FIXTURES / "suggest"
+NAV = {"Harbour Times", "Home", "News", "Business", "Sport", "Opinion", "Share this story",
+       "Also on Harbour Times", "About us", "Contact", "Advertise with us",
+       "Get the Harbour Times morning briefing in your inbox every weekday.",
+       "© 2025 Harbour Times Media. All rights reserved.", "More from Harbour Times"}
+# Article text that two stories share: quoted on two of the site's pages, it is no template.
+SHARED = ("The harbour master said the new rules would apply to every vessel entering the port "
+          "after dark, whatever its size or flag.")
+SHORT_SHARED = "Officials gave no date for the next review."
+
+
+def _prose(text: str) -> list[str]:
+    return [b.text for b in split_blocks(text)
+            if len(b.text.split()) >= 10 and b.text.endswith(".") and b.text not in NAV]
+
+
+@pytest.fixture
+def site(tmp_path):
+    """Five pages of one site; two of them quote the same two paragraphs."""
+    root = tmp_path / "site"
+    root.mkdir()
+    for n, page in enumerate(sorted(SUGGEST.glob("*.txt"))):
+        text = page.read_text(encoding="utf-8")
+        if n in (1, 3):  # after the story's first paragraph
+            first = _prose(text)[0]
+            text = text.replace(first, f"{first}\n\n{SHARED}\n\n{SHORT_SHARED}", 1)
+        (root / page.name).write_text(text, encoding="utf-8")
+    return root
+
+
+def _clean(capsys, *argv):
+    code = cli.main(["clean", *argv])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return [json.loads(x) for x in captured.out.splitlines()], captured.err
+
+
+def test_a_sites_template_is_learned_removed_and_explained(site, tmp_path, capsys):
+    explain = tmp_path / "removed.jsonl"
+    records, err = _clean(capsys, str(site), "-j", "1", "--explain", str(explain))
+    assert "profile: harbour-times.example: 4 rules learned from 5 pages" in err
+    assert "learned the profiles of 1 sites from 5 of their pages" in err
+    for record in records:
+        source = (site / record["source"]["path"].rsplit("/", 1)[-1]).read_text(encoding="utf-8")
+        lines = set(record["text"].split("\n"))
+        assert not lines & NAV, lines & NAV
+        assert [p for p in _prose(source) if p not in lines] == []
+    assert sum(SHARED in r["text"] for r in records) == 2
+    assert sum(SHORT_SHARED in r["text"] for r in records) == 2
+    removed = [json.loads(x) for x in explain.read_text(encoding="utf-8").splitlines()]
+    learned = [r for r in removed if r["rule"].startswith(LABEL + "harbour-times.example:")]
+    assert {r["text"] for r in learned} >= {"Harbour Times", "Home", "Share this story"}
+    assert all(" of 5 pages" in r["reason"] for r in learned)
+
+
+def test_learning_costs_no_prose_only_template_and_link_lines(site, tmp_path, capsys):
+    plain, err = _clean(capsys, str(site), "-j", "1", "--no-learn")
+    assert "profile" not in err
+    learned, _ = _clean(capsys, str(site), "-j", "1")
+    assert plain != learned
+    assert sum("Share this story" in r["text"] for r in plain) == 4
+    for a, b in zip(plain, learned, strict=True):
+        kept = set(b["text"].split("\n"))
+        lost = [x for x in a["text"].split("\n") if x not in kept and x not in NAV]
+        assert lost == [x for x in lost if len(x.split()) <= 8 and not x.endswith(".")]
+
+
+def test_a_site_needs_min_pages(site, capsys):
+    records, err = _clean(capsys, str(site), "-j", "1", "--learn-min-pages", "6")
+    assert "profile" not in err
+    assert records == _clean(capsys, str(site), "-j", "1", "--no-learn")[0]
+
+
+def test_learning_is_the_same_with_every_runner(site, capsys):
+    one = _clean(capsys, str(site), "-j", "1")
+    two = _clean(capsys, str(site), "-j", "2")
+    assert one[0] == two[0]
+    assert one[1].splitlines()[:2] == two[1].splitlines()[:2]
+
+
+def test_standard_input_is_not_learned_from(site, capsys, monkeypatch):
+    import io
+    import sys
+
+    data = (site / "page1.txt").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    _, err = _clean(capsys, "-", "-j", "1")
+    assert "site profiles are not learned: standard input cannot be read twice" in err
+
+
+def test_a_resumed_run_learns_the_same_profiles(site, tmp_path, monkeypatch, capsys):
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    for d in (whole, parts):
+        d.mkdir()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    argv = ["clean", str(site), "-q", "-j", "1", "--shard-size", "2"]
+    assert cli.main([*argv, "-o", str(whole / "c.jsonl")]) == 0
+    interrupt_after_commits(monkeypatch, 1)
+    assert cli.main([*argv, "-o", str(parts / "c.jsonl")]) == 130
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert cli.main([*argv, "-o", str(parts / "c.jsonl"), "--resume"]) == 0
+    capsys.readouterr()
+    for k in (1, 2, 3):
+        name = f"c-{k:05d}.jsonl"
+        assert (parts / name).read_bytes() == (whole / name).read_bytes(), name
+
+
+def test_a_dask_worker_builds_the_clients_rules(site):
+    """What a worker elsewhere gets (the spec) gives the rule set the client cleans with."""
+    rules = load_rules()
+    profiles = learn_profiles(iter_inputs(InputConfig(paths=(str(site),))), rules,
+                              lambda steps: LocalRunner(steps, 1))
+    client = profiles.add_to(rules)
+    assert client.version != rules.version
+    spec = StepsSpec.of(Config(inputs=InputConfig(paths=(str(site),))), client.version,
+                        tuple(profiles.sources))
+    steps = spec.build()  # it checks the version and refuses another
+    worker = next(s.rules for s in steps if getattr(s, "rules", None) is not None)
+    assert worker.version == client.version
+
+
+def test_html_pages_are_learned_from_their_extracted_text(tmp_path, capsys):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n, p in enumerate(sorted(SUGGEST.glob("*.txt"))):
+        lines = [x for x in p.read_text(encoding="utf-8").splitlines()
+                 if x.strip() and not x.startswith("Source:")]
+        body = "\n".join(f"<p>{x}</p>" for x in lines)
+        url = f"https://www.harbour-times.example/news/{n}"
+        (pages / f"{p.stem}.html").write_text(
+            f'<html><head><link rel="canonical" href="{url}"></head><body><article>{body}'
+            "</article></body></html>", encoding="utf-8")
+    learned, err = _clean(capsys, str(pages), "-j", "1")
+    plain, _ = _clean(capsys, str(pages), "-j", "1", "--no-learn")
+    assert "profile: harbour-times.example:" in err
+    left = sum(len(set(r["text"].split("\n")) & NAV) for r in learned)
+    before = sum(len(set(r["text"].split("\n")) & NAV) for r in plain)
+    assert left < before
+    for a, b in zip(learned, plain, strict=True):
+        kept = set(a["text"].split("\n"))
+        assert [x for x in b["text"].split("\n") if len(x.split()) >= 12 and x not in kept] == []
