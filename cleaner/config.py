@@ -5,6 +5,7 @@ This is the only module that reads the environment or configuration files.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import re
@@ -18,6 +19,9 @@ from typing import Any
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # Seconds one document may take to clean (--timeout); 0 is no limit.
 DEFAULT_TIMEOUT = 60.0
+# The estimated Jaccard similarity of two clean texts' word 5-grams from which the later is a
+# near-duplicate (--near-threshold); chosen on labelled pairs, see benchmarks/neardup.py.
+DEFAULT_NEAR_THRESHOLD = 0.7
 
 
 class ConfigError(Exception):
@@ -87,6 +91,11 @@ class Config:
         lang: expected document languages, comma-separated; documents in another are rejected.
         timeout: seconds one document may take to clean (0: no limit); then ``timeout``.
         keep_duplicates: keep documents whose clean text was already written in this run.
+        near_duplicates: what to do with a near-duplicate of a document kept in this run
+            (``--near-duplicates``): ``reject`` it, ``mark`` it (kept, with a warning) or
+            ``off``; off too when ``keep_duplicates``.
+        near_threshold: the estimated Jaccard similarity from which a document is a
+            near-duplicate (``--near-threshold``, 0 < t <= 1).
         jobs: worker processes that clean (1: clean in this process); the output is the same.
         dask: the Dask scheduler the map runs on (``--dask``: an address, or ``local`` for
             a local cluster of ``jobs`` processes); None: this machine, as ``jobs`` says.
@@ -112,6 +121,8 @@ class Config:
     lang: str | None = None
     timeout: float = DEFAULT_TIMEOUT
     keep_duplicates: bool = False
+    near_duplicates: str = "reject"
+    near_threshold: float = DEFAULT_NEAR_THRESHOLD
     jobs: int = 1
     dask: str | None = None
     progress: bool = False
@@ -154,6 +165,19 @@ def parse_timeout(text: str) -> float:
     if not 0 <= seconds < 10**6:  # also refuses nan and inf
         raise ValueError(text)
     return seconds
+
+
+def parse_near_threshold(text: str) -> float:
+    """``--near-threshold T``: a similarity with 0 < T <= 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 1:  # also refuses nan
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a similarity above 0 and at most 1 (e.g. 0.7: 70% of the word "
+            "5-grams shared)")
+    return value
 
 
 def split_outputs(outputs: list[str] | None) -> tuple[str | None, Path | None]:

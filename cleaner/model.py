@@ -58,6 +58,7 @@ class RejectReason(StrEnum):
     EMPTY_AFTER_CLEANING = "empty_after_cleaning"
     WRONG_LANGUAGE = "wrong_language"
     DUPLICATE = "duplicate"
+    NEAR_DUPLICATE = "near_duplicate"
     NOT_HTTP = "not_http"
     TIMEOUT = "timeout"
     # The two below are failures, not rejects: the exit code is 1 when any occurs.

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 from cleaner import TOOL
 from cleaner.config import (
     DEFAULT_MAX_BYTES,
+    DEFAULT_NEAR_THRESHOLD,
     DEFAULT_TIMEOUT,
     Config,
     ConfigError,
@@ -31,6 +32,7 @@ from cleaner.config import (
     parse_count,
     parse_jobs,
     parse_min_pages,
+    parse_near_threshold,
     parse_timeout,
     split_outputs,
 )
@@ -140,7 +142,16 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                      help="reject a document that takes longer to clean (reason timeout); "
                      f"0: no limit (default: {DEFAULT_TIMEOUT:g})")
     how.add_argument("--keep-duplicates", action="store_true",
-                     help="keep documents whose clean text was already seen in this run")
+                     help="keep documents whose clean text was already seen in this run "
+                     "(and near-duplicates too)")
+    how.add_argument("--near-duplicates", choices=("reject", "mark", "off"), default="reject",
+                     help="a document that is the same story as one kept earlier with small "
+                     "edits: reject it (near_duplicate), mark it (kept, with a warning naming "
+                     "the kept one) or off (default: reject)")
+    how.add_argument("--near-threshold", metavar="T", type=parse_near_threshold,
+                     default=DEFAULT_NEAR_THRESHOLD,
+                     help="how alike a near-duplicate is: the estimated share of word 5-grams "
+                     f"two texts have in common, 0 < T <= 1 (default: {DEFAULT_NEAR_THRESHOLD:g})")
     how.add_argument("--no-learn", dest="learn", action="store_false",
                      help="do not learn site profiles: by default the lines that recur on the "
                      "pages of a site with --learn-min-pages pages or more in the run are its "
@@ -219,6 +230,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         lang=expected_languages(args.lang),
         timeout=args.timeout,
         keep_duplicates=args.keep_duplicates,
+        near_duplicates=args.near_duplicates,
+        near_threshold=args.near_threshold,
         jobs=args.jobs or default_jobs(),
         dask=args.dask,
         shard_size=args.shard_size,
@@ -400,15 +413,15 @@ def _clean(cfg: Config, reporter: Reporter, rules: RuleSet, steps: Sequence[Step
                       warc=warc_settings(cfg, rules) if cfg.warc else None,
                       explain=cfg.explain, rejects=cfg.rejects)
     runner = make_runner(cfg, steps, learned)
+    stages = default_stages(cfg.keep_duplicates, cfg.near_duplicates, cfg.near_threshold)
     if cfg.stdout:  # a stream: written as it comes, all or nothing for the files beside it
         with open_sinks(outputs, rules.version) as write:
-            for result in run(iter_inputs(cfg.inputs), steps, summary, cfg.keep_duplicates,
-                              runner=runner):
+            for result in run(iter_inputs(cfg.inputs), steps, summary, runner=runner,
+                              stages=stages):
                 reporter.result(result, summary)
                 if not isinstance(result, Skipped):
                     write(result)
         return
-    stages = default_stages(cfg.keep_duplicates)
     layout = Layout(cfg.shard_size, cfg.warc_max_size)
     with ShardedRun(outputs, rules.version, layout, fingerprint(cfg, rules), stages,
                     cfg.resume) as out:
@@ -438,6 +451,7 @@ def fingerprint(cfg: Config, rules: RuleSet) -> dict[str, object]:
                     for p in (cfg.output, cfg.warc, cfg.explain, cfg.rejects)],
         "shard_size": cfg.shard_size, "warc_max_size": cfg.warc_max_size,
         "lang": cfg.lang, "timeout": cfg.timeout, "keep_duplicates": cfg.keep_duplicates,
+        "near_duplicates": cfg.near_duplicates, "near_threshold": cfg.near_threshold,
         "clock": cfg.fixed_time.isoformat() if cfg.fixed_time else None,
     }
 

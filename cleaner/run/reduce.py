@@ -115,9 +115,20 @@ def _id_text(ident: int) -> str:
     return f"{ident:016x}"
 
 
-def default_stages(keep_duplicates: bool) -> list[CorpusStage]:
-    """The corpus stages of ``cleaner clean``: exact dedup unless duplicates are kept."""
-    return [] if keep_duplicates else [ExactDedup()]
+def default_stages(keep_duplicates: bool, near_duplicates: str = "off",
+                   near_threshold: float | None = None) -> list[CorpusStage]:
+    """The corpus stages of ``cleaner clean``: exact dedup, then near-duplicates
+    (``near_duplicates``: ``reject``, ``mark`` or ``off``, see :mod:`cleaner.run.neardup`);
+    none when duplicates are kept (an exact copy is the nearest of near-duplicates)."""
+    if keep_duplicates:
+        return []
+    stages: list[CorpusStage] = [ExactDedup()]
+    if near_duplicates != "off":
+        from cleaner.run.neardup import NearDuplicates  # numpy and datasketch: only when used
+
+        threshold = {} if near_threshold is None else {"threshold": near_threshold}
+        stages.append(NearDuplicates(mark=near_duplicates == "mark", **threshold))
+    return stages
 
 
 def reduce(doc: Doc, stages: Iterable[CorpusStage]) -> Doc | Reject:
