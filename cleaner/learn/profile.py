@@ -109,7 +109,7 @@ def read_sites(paths: Sequence[str], rules: RuleSet, max_pages: int
     skipped: list[str] = []
     reader = _PageReader(rules)
     for item in iter_inputs(InputConfig(paths=tuple(paths))):
-        page = reader.read(item, skipped)
+        page = reader.read(item, skipped, by_site=True)
         if page is None:
             continue
         host = host_of(page.url)
@@ -123,6 +123,12 @@ def read_sites(paths: Sequence[str], rules: RuleSet, max_pages: int
     return sites, skipped
 
 
+# A page that shares at least this share of its prose lines with pages read before it is a
+# copy of a story (the same article at a second URL, a print or AMP version, the same wire
+# story again): left out, or its article's lines would recur and look like the template.
+COPY_SHARE = 0.5
+
+
 class _PageReader:
     """Inputs to pages, through the pipeline up to extraction; copies are left out (a copy
     would make its article look like boilerplate)."""
@@ -131,8 +137,13 @@ class _PageReader:
         self.rules = rules
         self.pipeline = Pipeline(rules)
         self.seen: dict[tuple[str, ...], str] = {}
+        # per site, a prose line -> the first page it was on
+        self.prose: dict[str | None, dict[str, str]] = {}
 
-    def read(self, item: RawDoc | Reject | Skipped, skipped: list[str]) -> Page | None:
+    def read(self, item: RawDoc | Reject | Skipped, skipped: list[str], by_site: bool = False
+             ) -> Page | None:
+        """The page of an input (None, with a note, when it cannot be used); ``by_site``: a
+        copy is looked for among the pages of its own site (the host of its URL) only."""
         if isinstance(item, Skipped):
             skipped.append(f"{item.source}: skipped: {item.detail}")
             return None
@@ -144,17 +155,40 @@ class _PageReader:
         if not doc.blocks:
             skipped.append(f"{doc.raw.source}: skipped: no text")
             return None
-        return self.page(doc, skipped)
+        return self.page(doc, skipped, host_of(doc.url) if by_site else None)
 
-    def page(self, doc: Doc, skipped: list[str]) -> Page | None:
+    def page(self, doc: Doc, skipped: list[str], site: str | None = None) -> Page | None:
         files = [self.rules.by_name(n) for n in doc.sites]
         lang = document_language(doc.blocks, guess_stoplist(doc.blocks), doc.raw.meta.get("lang"))
         page = Page.of(doc, text_rule_verdicts(files, doc.blocks, lang))
         if page.texts in self.seen:
             skipped.append(f"{page.source}: skipped: the same text as {self.seen[page.texts]}")
             return None
+        seen = self.prose.setdefault(site, {})
+        copy = _copy_of(page, seen)
+        if copy is not None:
+            skipped.append(f"{page.source}: skipped: most of its prose is on {copy} too (a "
+                           "copy of the same story)")
+            return None
         self.seen[page.texts] = page.source
+        for text in page.texts:
+            if is_prose(text):
+                seen.setdefault(text, page.source)
         return page
+
+    def forget(self, site: str | None) -> None:
+        """Let the prose lines of a site's pages go (its profile is learned)."""
+        self.prose.pop(site, None)
+
+
+def _copy_of(page: Page, seen: dict[str, str]) -> str | None:
+    """The page read before that holds most of this page's prose lines, if any."""
+    prose = [t for t in dict.fromkeys(page.texts) if is_prose(t)]
+    found = Counter(seen[t] for t in prose if t in seen)
+    if not found:
+        return None
+    source, n = found.most_common(1)[0]
+    return source if n >= COPY_SHARE * len(prose) else None
 
 
 # --- finding the boilerplate --------------------------------------------------------------------

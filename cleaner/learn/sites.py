@@ -129,7 +129,7 @@ class _Learner:
 
     def add(self, host: str, result: Doc | Reject, full: bool) -> None:
         if isinstance(result, Doc) and result.blocks:
-            page = self.reader.page(result, self.notes)
+            page = self.reader.page(result, self.notes, host)
             if page is not None:
                 self.pages.setdefault(host, []).append(page)
                 self.out.sampled += 1
@@ -140,6 +140,7 @@ class _Learner:
         if host in self.done:
             return
         self.done.add(host)
+        self.reader.forget(host)
         pages = self.pages.pop(host, [])
         if len(pages) < max(2, self.min_pages):
             return

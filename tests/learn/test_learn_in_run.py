@@ -156,3 +156,37 @@ def test_html_pages_are_learned_from_their_extracted_text(tmp_path, capsys):
     for a, b in zip(learned, plain, strict=True):
         kept = set(a["text"].split("\n"))
         assert [x for x in b["text"].split("\n") if len(x.split()) >= 12 and x not in kept] == []
+
+
+# A line of the story short enough (at most 25 words) to be ruled if it recurred.
+STORY_LINE = "The council will decide on the new timetable at its meeting on Friday."
+
+
+@pytest.fixture
+def copies(tmp_path):
+    """A site's five pages, and four copies of its first story at other URLs (each with a
+    sentence of its own), as sites publish print, AMP and updated versions."""
+    root = tmp_path / "copies"
+    root.mkdir()
+    pages = sorted(SUGGEST.glob("*.txt"))
+    for page in pages:
+        (root / page.name).write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
+    story = pages[0].read_text(encoding="utf-8")
+    first = _prose(story)[0]
+    story = story.replace(first, f"{first}\n\n{STORY_LINE}", 1)
+    (root / pages[0].name).write_text(story, encoding="utf-8")
+    for k in range(4):
+        copy = story.replace(first, f"{first} Updated at {k + 9} o'clock.", 1)
+        copy = copy.replace("ferry-night-crossings", f"ferry-night-crossings-{k}")
+        (root / f"copy{k}.txt").write_text(copy, encoding="utf-8")
+    return root
+
+
+def test_copies_of_a_story_do_not_make_it_the_template(copies, capsys, monkeypatch):
+    records, err = _clean(capsys, str(copies), "-j", "1", "--near-duplicates", "off")
+    assert "profile: harbour-times.example: 4 rules learned from 5 pages" in err
+    assert sum(STORY_LINE in r["text"] for r in records) == 5
+    # Were the copies learned from, the story's line would be on 5 of 9 pages: the template.
+    monkeypatch.setattr("cleaner.learn.profile.COPY_SHARE", 2.0)
+    records, err = _clean(capsys, str(copies), "-j", "1", "--near-duplicates", "off")
+    assert sum(STORY_LINE in r["text"] for r in records) < 5
