@@ -34,6 +34,15 @@ three days of repairs. ![crane](crane.jpg)
 - Ferries run again
 - Fishing boats *return*
 
+<style>
+td { border: 1px solid; }
+
+tr { padding: 8px; }
+</style>
+
+<br>
+### Tides ###
+----------
 ```sh
 tide --today
 ```
@@ -70,6 +79,7 @@ def test_markdown_truth_is_the_text_a_reader_sees():
         "The harbour reopened on Monday after three days of repairs.",
         "Ferries run again",
         "Fishing boats return",
+        "Tides",
         "tide --today",
         "day boats",
         "Mon 12",

@@ -18,7 +18,7 @@ _FRONT_MATTER = re.compile(r"\A\ufeff?\s*(?:---\s*\n.*?\n(?:---|\.\.\.)\s*(?:\n|
                            r"|\+\+\+\s*\n.*?\n\+\+\+\s*(?:\n|\Z))", re.S)
 _META_FIRST = re.compile(r"^(?i:title|date|author|slug)\s*:\s*\S")
 _META_LINE = re.compile(r"^(?:[A-Za-z][\w-]*\s*:\s*.*|\s+\S.*)$")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_COMMENT = re.compile(r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
 _LIQUID_RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
 # Hugo shortcodes and Liquid tags leave their inner text; a tag alone leaves nothing.
 _TEMPLATE_TAG = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
@@ -40,6 +40,9 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _STRIKE = re.compile(r"~~(.+?)~~")
 _TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
 _SPACE = re.compile(r"\s+")
+_HTML_BLOCK = re.compile(r"^\s{0,3}</?([a-zA-Z][a-zA-Z0-9]*)[\s/>]")
+_HTML_ONLY_BLOCKS = frozenset(("center", "details", "summary", "form", "iframe", "video", "audio",
+                               "figure", "picture", "dl"))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLOCK_TAGS = frozenset((
     "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure",
@@ -116,7 +119,8 @@ def _blocks(lines: list[str]) -> list[tuple[str, list[str]]]:
 
 def _text_block(lines: list[str]) -> list[str]:
     """A paragraph's lines joined; headings, list items, quotes and table rows stay apart."""
-    if lines and lines[0].lstrip().startswith("<") and _TAG.match(lines[0].lstrip()):
+    first = _HTML_BLOCK.match(lines[0]) if lines else None
+    if first and first.group(1).lower() in (_BLOCK_TAGS - {"br"}) | _HTML_ONLY_BLOCKS:
         return html_to_lines("\n".join(lines))
     out: list[str] = []
     current: list[str] = []
