@@ -212,6 +212,7 @@ class Analysis:
     threshold: int
     df: Counter[str]
     headlines: dict[str, str] = field(default_factory=dict)  # line -> page it heads
+    inside: dict[str, str] = field(default_factory=dict)  # line -> a page it is inside of
     first: dict[str, tuple[int, int]] = field(default_factory=dict)  # line -> (page, index)
     _covered: dict[int, tuple[int, set[int]]] = field(default_factory=dict)
     proposals: list[Proposal] = field(default_factory=list)
@@ -221,6 +222,10 @@ class Analysis:
     def recurring(self, text: str) -> bool:
         return (self.df[text] >= self.threshold and len(text.split()) <= MAX_WORDS
                 and any(ch.isalnum() for ch in text) and text not in self.headlines)
+
+    def template(self, text: str) -> bool:
+        """A recurring line that is never inside a page's own article (see :func:`_inside`)."""
+        return self.recurring(text) and text not in self.inside
 
     def on(self, text: str) -> str:
         return f"on {self.df[text]} of {len(self.pages)} pages"
@@ -258,7 +263,26 @@ def analyse(pages: list[Page]) -> Analysis:
             first.setdefault(text, (n, i))
     a = Analysis(pages, max(2, math.ceil(len(pages) / 2)), df, first=first)
     a.headlines = _headlines(a)
+    a.inside = _inside(a)
     return a
+
+
+def _inside(a: Analysis) -> dict[str, str]:
+    """Recurring lines that sit inside a page's own article: with prose of the page's own (no
+    other page has it) before and after them. They are the article's structure (a
+    "Conclusion" heading, a newsletter's recurring sections), not the site's template, which
+    keeps to the page's top and bottom; a box in the middle of articles is learned only as a
+    heading with a list under it (``drop_link_list``)."""
+    inside: dict[str, str] = {}
+    for page in a.pages:
+        texts = page.texts
+        own = [i for i, t in enumerate(texts) if a.df[t] < a.threshold and is_prose(t)]
+        if len(own) < 2:
+            continue
+        for t in texts[own[0] + 1:own[-1]]:
+            if a.df[t] >= a.threshold:
+                inside.setdefault(t, page.source)
+    return inside
 
 
 def _headlines(a: Analysis) -> dict[str, str]:
@@ -336,7 +360,9 @@ def _link_list_ok(a: Analysis, heading: str) -> bool:
                 if not is_link_like(nxt, LINK_LIST_MAX_WORDS):
                     break
                 run.append(nxt)
-            if not run or (own and own[0] in run):
+            # A list is two lines or more: one short line after a heading is a section's
+            # sub-heading, or its first line.
+            if len(run) < 2 or (own and own[0] in run):
                 return False
             varying = varying or any(not a.recurring(x) for x in run)
     return seen and varying
@@ -367,7 +393,7 @@ def _leftover(a: Analysis) -> list[str]:
     covered = {id(p): a.covered(p) for p in a.pages}
     for page in a.pages:
         for i, text in enumerate(page.texts):
-            if a.recurring(text) and i not in covered[id(page)]:
+            if a.template(text) and i not in covered[id(page)]:
                 left.setdefault(text)
     return sorted(left, key=lambda t: _first_seen(a, t))
 
@@ -413,23 +439,30 @@ def _propose_drop_lines(a: Analysis) -> None:
 
 
 def _note_skipped(a: Analysis) -> None:
+    covered = {id(p): a.covered(p) for p in a.pages}
     for text in sorted(a.df, key=lambda t: _first_seen(a, t)):
-        n = a.df[text]
-        if n < a.threshold:
-            continue
-        if text in a.headlines:
-            a.notes.append(f"no rule for {text!r} ({a.on(text)}): the headline of "
-                           f"{a.headlines[text]}, linked from other pages")
-            continue
-        if len(text.split()) > MAX_WORDS:
-            a.notes.append(f"skipped {text[:60]!r}...: {a.on(text)} but long prose "
-                           f"({len(text.split())} words); review by hand")
-            continue
-        seen = [(p, i) for p in a.pages for i, t in enumerate(p.texts) if t == text]
-        if all(i in p.existing for p, i in seen):
-            removers = {p.existing[i].rule for p, i in seen}
-            a.notes.append(f"no rule for {text!r} ({a.on(text)}): already removed by "
-                           f"{', '.join(sorted(removers))}")
+        if a.df[text] >= a.threshold:
+            note = _why_no_rule(a, text, covered)
+            if note:
+                a.notes.append(note)
+
+
+def _why_no_rule(a: Analysis, text: str, covered: dict[int, set[int]]) -> str | None:
+    if text in a.headlines:
+        return (f"no rule for {text!r} ({a.on(text)}): the headline of {a.headlines[text]}, "
+                "linked from other pages")
+    if len(text.split()) > MAX_WORDS:
+        return (f"skipped {text[:60]!r}...: {a.on(text)} but long prose "
+                f"({len(text.split())} words); review by hand")
+    seen = [(p, i) for p in a.pages for i, t in enumerate(p.texts) if t == text]
+    if all(i in p.existing for p, i in seen):
+        removers = {p.existing[i].rule for p, i in seen}
+        return (f"no rule for {text!r} ({a.on(text)}): already removed by "
+                f"{', '.join(sorted(removers))}")
+    if text in a.inside and not all(i in covered[id(p)] for p, i in seen):
+        return (f"no rule for {text!r} ({a.on(text)}): inside the article of "
+                f"{a.inside[text]} (its own prose before and after it)")
+    return None
 
 
 def propose(pages: list[Page]) -> Analysis:

@@ -1,0 +1,71 @@
+"""The analysis behind a site's profile: what recurs, and what of that is the template."""
+
+from cleaner.learn.profile import Page, propose
+from cleaner.model import Block
+
+TOP = ["Valley Post", "Home", "News", "Sport"]
+BOTTOM = ["Share this story", "About us", "Contact"]
+
+
+def _story(n: int, words: int = 16) -> list[str]:
+    """Three paragraphs of prose no other page has."""
+    return [" ".join(f"w{n}p{k}x{j}" for j in range(words)) + "." for k in range(3)]
+
+
+def _page(n: int, lines: list[str]) -> Page:
+    texts = tuple(lines)
+    return Page(f"page{n}", f"https://valley-post.example/{n}", "\n".join(texts),
+                tuple(Block(t) for t in texts), {}, texts)
+
+
+def _ruled(pages: list[Page]) -> set[str]:
+    """Every line some proposed rule removes on some page."""
+    a = propose(pages)
+    gone: set[str] = set()
+    for page in pages:
+        for p in a.proposals:
+            gone.update(page.texts[i] for i in p.rule.apply(page.blocks))
+    return gone
+
+
+def test_the_template_at_top_and_bottom_is_learned():
+    pages = [_page(n, [*TOP, *_story(n), *BOTTOM]) for n in range(5)]
+    assert _ruled(pages) >= {*TOP, *BOTTOM}
+
+
+def test_a_heading_inside_the_articles_is_not_the_template():
+    """'Conclusion' recurs on every page, but always between the page's own paragraphs."""
+    pages = []
+    for n in range(5):
+        story = _story(n)
+        pages.append(_page(n, [*TOP, story[0], story[1], "Conclusion", story[2], *BOTTOM]))
+    a = propose(pages)
+    assert "Conclusion" not in _ruled(pages)
+    assert any("no rule for 'Conclusion'" in note and "inside the article" in note
+               for note in a.notes)
+    assert _ruled(pages) >= set(TOP)
+
+
+def test_a_recurring_section_with_one_sub_heading_is_no_link_list():
+    """A newsletter's recurring section: its heading, one varying sub-heading, then prose."""
+    pages = []
+    for n in range(5):
+        story = _story(n)
+        pages.append(_page(n, [*TOP, story[0], "Quick updates", f"Product {n}", story[1],
+                               story[2], *BOTTOM]))
+    gone = _ruled(pages)
+    assert "Quick updates" not in gone
+    assert not {f"Product {n}" for n in range(5)} & gone
+
+
+def test_a_related_box_in_the_middle_is_still_learned_as_a_list():
+    pages = []
+    for n in range(5):
+        story = _story(n)
+        box = ["Also on Valley Post", f"Headline number {n} of the day",
+               f"Another headline {n + 10} here"]
+        pages.append(_page(n, [*TOP, story[0], *box, story[1], story[2], *BOTTOM]))
+    gone = _ruled(pages)
+    assert "Also on Valley Post" in gone
+    assert {f"Headline number {n} of the day" for n in range(5)} <= gone
+    assert not {t for p in pages for t in p.texts if t.endswith(".")} & gone
