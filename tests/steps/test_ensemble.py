@@ -147,3 +147,15 @@ def test_never_keeps_less_than_half_of_trafilaturas_words(first, second):
     blocks = tuple(Block(t) for t in first)
     kept = combine(blocks, second).blocks
     assert 2 * sum(len(b.text.split()) for b in kept) >= sum(len(b.text.split()) for b in blocks)
+
+
+def test_cleaning_a_page_runs_the_ensemble_and_explains_it():
+    from cleaner.model import Doc, RawDoc, Source
+    from cleaner.ruleset import load_rules
+    from cleaner.run.pipeline import build_steps, clean_one
+
+    raw = RawDoc(CRUFT_AROUND.encode(), Source("flood.html"), kind="html")
+    doc = clean_one(raw, build_steps(load_rules(), None))
+    assert isinstance(doc, Doc)
+    assert [b.text for b in doc.blocks] == STORY
+    assert {r.text for r in doc.removals if r.rule == RULE} == {HEADLINE, "By Jane Roe", FOLLOW}
