@@ -183,7 +183,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (args.dir / "manifest.jsonl").is_file():
         print(f"extractors: {args.dir}: no manifest.jsonl here", file=sys.stderr)
         return 2
-    cases = load_cases(args.dir)
+    listed = load_cases(args.dir)
+    cases = [c for c in listed if all((c.dir / f"{c.id}{suffix}").is_file()
+                                      for suffix in (".html", ".truth.txt"))]
+    if len(cases) < len(listed):
+        print(f"  ({len(listed) - len(cases)} pages of the manifest lack their .html or "
+              ".truth.txt; left out)")
     trees = {c.id: parse_html(c.read(".html").decode("utf-8", "replace")) for c in cases}
     halves = {"all": list(cases),
               "ids 0-7": [c for c in cases if SUBSETS["ids 0-7"](c)],
