@@ -1,6 +1,6 @@
 """Near-duplicate detection against labelled pairs: precision, recall, cost.
 
-usage: python benchmarks/neardup.py [DATA] [--labels FILE] [--candidates]
+usage: python benchmarks/neardup.py [DATA] [--labels FILE] [--candidates] [--scale N]
 
 DATA is a folder holding the BBC News full-text data set as ``bbc/<topic>/<nnn>.txt`` (a
 checkout of the repository the labels file names; default: a clone into
@@ -16,6 +16,9 @@ with small edits or two articles. The script prints:
 3. the stage's cost over the whole data set in input order: CPU microseconds per document (this
    process's CPU time, fastest of 3 passes) and bytes of state per indexed document.
 
+``--scale N`` adds the cost at N documents (e.g. 50000), each 400 words drawn at random (fixed
+seed) from the data set's words: all different, so all indexed.
+
 ``--candidates`` prints every pair of the data set by its word-5-gram Jaccard band, the list
 the labelled pairs were drawn from.
 """
@@ -26,6 +29,7 @@ import argparse
 import hashlib
 import itertools
 import json
+import random
 import subprocess
 import sys
 import time
@@ -158,6 +162,23 @@ def cost(folder: Path) -> None:
           f"{dedup.bytes_per_doc():.0f} bytes of state per document")
 
 
+def scale(folder: Path, n: int) -> None:
+    """The stage's cost per document and state per indexed document at n documents."""
+    vocabulary = sorted({w for p in folder.glob("*/*.txt")
+                         for w in p.read_bytes().decode("utf-8", "replace").split()})
+    pick = random.Random(20260)
+    near = NearDuplicates()
+    seconds = 0.0
+    for k in range(n):
+        text = " ".join(pick.choices(vocabulary, k=400))
+        d = as_doc(f"synthetic/{k}", text)
+        t0 = time.process_time()
+        near.apply(d)
+        seconds += time.process_time() - t0
+    print(f"\ncost at {n} synthetic documents ({len(near)} indexed): {seconds / n * 1e6:.0f} us "
+          f"CPU per document, {near.bytes_per_doc():.0f} bytes of state per indexed document")
+
+
 def candidates(folder: Path) -> None:
     names = sorted(str(p.relative_to(folder)) for p in folder.glob("*/*.txt"))
     sets = [shingles(read(folder, n)) for n in names]
@@ -183,6 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--candidates", action="store_true",
                         help="print the data set's pairs by similarity band")
+    parser.add_argument("--scale", type=int, metavar="N",
+                        help="also measure the cost at N synthetic documents")
     args = parser.parse_args(argv)
     head, labels = load_labels(args.labels)
     folder = data_dir(args.data, head)
@@ -199,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     stage_table([p for p, t in zip(pairs, tune, strict=True) if not t], "held-out half (8-f)")
     stage_table(pairs, "all")
     cost(folder)
+    if args.scale:
+        scale(folder, args.scale)
     return 0
 
 
