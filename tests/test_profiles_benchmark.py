@@ -14,6 +14,7 @@ import pytest
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path[:0] = [str(BENCH), str(BENCH / "sites")]
 
+import choose  # noqa: E402
 import fetch  # noqa: E402
 import profiles  # noqa: E402
 from match import score_lines  # noqa: E402
@@ -193,3 +194,28 @@ def test_sites_split_in_two_halves_by_name():
     assert profiles.half("gazette.example") == profiles.half("gazette.example")
     names = [f"site{i}.example" for i in range(20)]
     assert {profiles.half(n) for n in names} == {"tune", "report"}
+
+
+@pytest.mark.parametrize(("path", "text", "first"), [
+    ("_posts/2019-01-02-harbour-reopens.md", "---\ntitle: x\n---\n", "harbour-reopens"),
+    ("content/posts/harbour/index.md", "+++\ntitle = 'x'\n+++\n", "harbour"),
+    ("content/a.md", "---\nslug: Harbour-Reopens\n---\n", "harbour-reopens"),
+])
+def test_a_post_is_paired_by_its_slug(path, text, first):
+    assert choose.slug_candidates(path, text)[0] == first
+
+
+def test_a_pelican_post_is_paired_by_its_title():
+    text = "Title: Smoking on an Airplane\nDate: 2013-10-02\n\nBody\n"
+    assert "smoking-on-an-airplane" in choose.slug_candidates("content/2013-10-02-Smoking.md",
+                                                              text)
+    assert choose.slug_of("2013/10/02/smoking-on-an-airplane/index.html") == \
+        "smoking-on-an-airplane"
+
+
+def test_a_page_holds_its_post_only_when_it_has_most_of_its_lines():
+    page = TEMPLATE.format(title="1", body=PAGES["1"][0]).encode()
+    assert choose.holds_its_post(PAGES["1"][1], page)
+    other_post = PAGES["2"][1] + "Readers welcomed the change.\n"
+    assert not choose.holds_its_post(other_post, page)
+    assert not choose.holds_its_post("Harbour reopens after storm\n", page)  # too short to tell
