@@ -1,6 +1,7 @@
 """Cruft left and article lost, per site, on a set of many pages of each of several real sites.
 
-usage: python benchmarks/profiles.py DIR [--only SYSTEM ...] [--per-page CSV] [--jobs N]
+usage: python benchmarks/profiles.py DIR [--only SYSTEM ...] [--half tune|report]
+       [--cleaner-arg ARG ...] [--per-page CSV] [--jobs N]
 
 DIR is laid out by ``benchmarks/sites/fetch.py``: ``manifest.jsonl`` (``id``, ``path``, ``url``,
 ``site`` per page) and per page ``<site>/<n>.html`` and ``<site>/<n>.truth.txt``. Each system's
@@ -162,17 +163,18 @@ def cleaner_run(extra: Sequence[str], jobs: int) -> Callable[[Path, Sequence[Pag
     return run
 
 
-def systems(jobs: int) -> dict[str, Callable[[Path, Sequence[Page]], Outputs]]:
+def systems(jobs: int, extra: Sequence[str] = ()) -> dict[str, Callable[[Path, Sequence[Page]],
+                                                                         Outputs]]:
     """The systems to compare; the learning rows appear when cleaner has --no-learn."""
     found: dict[str, Callable[[Path, Sequence[Page]], Outputs]] = {
         "page, uncleaned": page_as_is,
         "trafilatura alone": trafilatura_alone,
     }
     if "--no-learn" in cleaner_help():
-        found["cleaner, no learning"] = cleaner_run(["--no-learn"], jobs)
-        found["cleaner, learning"] = cleaner_run([], jobs)
+        found["cleaner, no learning"] = cleaner_run(["--no-learn", *extra], jobs)
+        found["cleaner, learning"] = cleaner_run(list(extra), jobs)
     else:
-        found["cleaner clean"] = cleaner_run([], jobs)
+        found["cleaner clean"] = cleaner_run(list(extra), jobs)
     return found
 
 
@@ -191,6 +193,8 @@ def print_table(pages: Sequence[Page], results: dict[str, dict[str, PageScore]])
         by_site.setdefault(p.site, []).append(p)
     for which in ("tune", "report"):
         sites = sorted(s for s in by_site if half(s) == which)
+        if not sites:
+            continue
         print(f"-- {which} half: {len(sites)} sites")
         for site in sites:
             print(_row(site[:27], by_site[site], names, results))
@@ -212,13 +216,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--per-page", type=Path, metavar="CSV", help="per-page scores as CSV")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="cleaner's worker processes (default: one per core)")
+    ap.add_argument("--half", choices=("tune", "report"),
+                    help="only the sites of this half (cleaner then runs on them alone)")
+    ap.add_argument("--cleaner-arg", action="append", default=[], metavar="ARG",
+                    help="pass ARG to every cleaner run (repeatable), e.g. "
+                         "--cleaner-arg=--learn-min-pages=3")
     args = ap.parse_args(argv)
     if not (args.dir / "manifest.jsonl").is_file():
         print(f"profiles: {args.dir}: no manifest.jsonl here; lay the set out with "
               "benchmarks/sites/fetch.py", file=sys.stderr)
         return 2
-    pages = load_pages(args.dir)
-    found = systems(args.jobs)
+    pages = [p for p in load_pages(args.dir) if args.half in (None, half(p.site))]
+    found = systems(args.jobs, args.cleaner_arg)
     chosen = args.only or list(found)
     unknown = [n for n in chosen if n not in found]
     if unknown:
