@@ -24,6 +24,7 @@ lose recurring ones. The file is checked with the loader and its tests before it
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 import unicodedata
 from collections import Counter
@@ -56,7 +57,7 @@ from cleaner.ruleset import (
 )
 from cleaner.ruleset.selftest import run_rule_test
 from cleaner.ruleset.tools.context import with_file
-from cleaner.ruleset.tools.patterns import escape, line_pattern
+from cleaner.ruleset.tools.patterns import escape
 from cleaner.ruleset.tools.toml_out import dumps
 from cleaner.run.pipeline import Pipeline
 from cleaner.steps.boilerplate import guess_stoplist
@@ -253,14 +254,40 @@ def slug(text: str, words: int = 5) -> str:
     return "_".join(parts)[:40].strip("_") or "line"
 
 
+_DIGITS = re.compile(r"[0-9]+")
+_NUMBER = "\x00"
+
+
+def shape(text: str) -> str:
+    """A short line (not prose) with its numbers as one placeholder (``( 6 min read )`` and
+    ``( 12 min read )`` are one line of the template), when words are left besides them; else
+    the line itself: prose, a line of numbers alone."""
+    if not any("0" <= ch <= "9" for ch in text) or is_prose(text):
+        return text
+    shaped = _DIGITS.sub(_NUMBER, text)
+    return shaped if any(ch.isalpha() for ch in shaped) else text
+
+
+def _body(text: str) -> str:
+    """A pattern for the line's shape, without anchors: its numbers match any number."""
+    return "[0-9]+".join(escape(part) for part in shape(text).split(_NUMBER))
+
+
+def shape_pattern(text: str) -> str:
+    """A pattern matching exactly the lines of ``text``'s shape."""
+    return "^" + _body(text) + "$"
+
+
 def analyse(pages: list[Page]) -> Analysis:
-    """Count in how many pages each line occurs, and find the headlines among them."""
-    df: Counter[str] = Counter()
+    """Count in how many pages each line (each shape: see :func:`shape`) occurs, and find the
+    headlines among them."""
+    shapes: Counter[str] = Counter()
     first: dict[str, tuple[int, int]] = {}
     for n, page in enumerate(pages):
-        df.update(set(page.texts))
+        shapes.update({shape(t) for t in page.texts})
         for i, text in enumerate(page.texts):
             first.setdefault(text, (n, i))
+    df: Counter[str] = Counter({t: shapes[shape(t)] for t in first})
     a = Analysis(pages, max(2, math.ceil(len(pages) / 2)), df, first=first)
     a.headlines = _headlines(a)
     a.inside = _inside(a)
@@ -320,7 +347,7 @@ def _ends_in_boilerplate(a: Analysis, page: Page, i: int) -> bool:
 
 
 def _propose_truncations(a: Analysis) -> None:
-    markers: dict[str, None] = {}
+    markers: dict[str, str] = {}
     good: dict[str, bool] = {}
     for page in a.pages:
         for i, text in enumerate(page.texts):
@@ -328,13 +355,13 @@ def _propose_truncations(a: Analysis) -> None:
                 continue
             if text not in good:
                 good[text] = all(_ends_in_boilerplate(a, p, j) for p in a.pages
-                                 for j, t in enumerate(p.texts) if t == text)
+                                 for j, t in enumerate(p.texts) if shape(t) == shape(text))
             if good[text]:
-                markers.setdefault(text)
+                markers.setdefault(shape(text), text)
                 break
-    for text in markers:
+    for text in markers.values():
         name = a.name(f"{slug(text)}_and_after")
-        pattern = line_pattern(text)
+        pattern = shape_pattern(text)
         rule = TruncateAt(rule=name, reason="", pattern=re2.compile(pattern))
         a.proposals.append(Proposal("truncate_at", {
             "name": name, "pattern": pattern,
@@ -352,7 +379,7 @@ def _link_list_ok(a: Analysis, heading: str) -> bool:
         texts = page.texts
         own = [t for t in texts if a.df[t] == 1]
         for i, t in enumerate(texts):
-            if t != heading or i in covered:
+            if shape(t) != shape(heading) or i in covered:
                 continue
             seen = True
             run = []
@@ -369,13 +396,15 @@ def _link_list_ok(a: Analysis, heading: str) -> bool:
 
 
 def _propose_link_lists(a: Analysis) -> None:
-    headings = [t for t in a.df if a.recurring(t) and len(t.split()) <= HEADING_MAX_WORDS
-                and not t.endswith(".")]
-    for text in sorted(headings, key=lambda t: _first_seen(a, t)):
+    headings: dict[str, str] = {}
+    for t in sorted(a.df, key=lambda t: _first_seen(a, t)):
+        if a.recurring(t) and len(t.split()) <= HEADING_MAX_WORDS and not t.endswith("."):
+            headings.setdefault(shape(t), t)
+    for text in headings.values():
         if not _link_list_ok(a, text):
             continue
         name = a.name(f"{slug(text)}_list")
-        pattern = line_pattern(text)
+        pattern = shape_pattern(text)
         rule = DropLinkList(rule=name, reason="", heading=re2.compile(pattern))
         a.proposals.append(Proposal("drop_link_list", {
             "name": name, "heading": pattern,
@@ -389,13 +418,13 @@ def _first_seen(a: Analysis, text: str) -> tuple[int, int]:
 
 def _leftover(a: Analysis) -> list[str]:
     """Recurring lines that no existing or proposed rule removes on some page."""
-    left: dict[str, None] = {}
+    left: dict[str, str] = {}  # shape -> its first line
     covered = {id(p): a.covered(p) for p in a.pages}
     for page in a.pages:
         for i, text in enumerate(page.texts):
             if a.template(text) and i not in covered[id(page)]:
-                left.setdefault(text)
-    return sorted(left, key=lambda t: _first_seen(a, t))
+                left.setdefault(shape(text), text)
+    return sorted(left.values(), key=lambda t: _first_seen(a, t))
 
 
 def _groups(a: Analysis, lines: list[str]) -> list[list[str]]:
@@ -419,12 +448,12 @@ def _propose_drop_lines(a: Analysis) -> None:
     for group in _groups(a, _leftover(a)):
         text = group[0]
         if len(group) == 1:
-            pattern = line_pattern(text)
+            pattern = shape_pattern(text)
             name = a.name(slug(text))
             reason = f"line {a.on(text)}"
             why = a.on(text)
         else:
-            pattern = "^(?:" + "|".join(escape(t) for t in group) + ")$"
+            pattern = "^(?:" + "|".join(_body(t) for t in group) + ")$"
             name = a.name(f"{slug(text, 3)}_block")
             reason = f"{len(group)} lines that recur together ({a.on(text)})"
             why = f"{len(group)} lines in a row, {a.on(text)}: " + ", ".join(map(repr, group))

@@ -5,6 +5,7 @@ from cleaner.model import Block
 
 TOP = ["Valley Post", "Home", "News", "Sport"]
 BOTTOM = ["Share this story", "About us", "Contact"]
+WORDS = ["delayed", "cancelled", "rerouted", "doubled", "halved", "renamed"]
 
 
 def _story(n: int, words: int = 16) -> list[str]:
@@ -62,10 +63,32 @@ def test_a_related_box_in_the_middle_is_still_learned_as_a_list():
     pages = []
     for n in range(5):
         story = _story(n)
-        box = ["Also on Valley Post", f"Headline number {n} of the day",
-               f"Another headline {n + 10} here"]
+        box = ["Also on Valley Post", f"Ferry {WORDS[n]} at the harbour",
+               f"Council {WORDS[n + 1]} the pier plan"]
         pages.append(_page(n, [*TOP, story[0], *box, story[1], story[2], *BOTTOM]))
     gone = _ruled(pages)
     assert "Also on Valley Post" in gone
-    assert {f"Headline number {n} of the day" for n in range(5)} <= gone
+    assert {f"Ferry {WORDS[n]} at the harbour" for n in range(5)} <= gone
     assert not {t for p in pages for t in p.texts if t.endswith(".")} & gone
+
+
+def test_lines_that_differ_only_in_their_numbers_are_one_template_line():
+    pages = [_page(n, [*TOP, f"( {n + 3} min read )", f"Page {n} of 9", *_story(n),
+                       f"{n + 1}", *BOTTOM]) for n in range(5)]
+    a = propose(pages)
+    read = [p for p in a.proposals if "min read" in p.table["pattern"]]
+    assert len(read) == 1  # one rule for every page's variant
+    assert r"\( [0-9]+ min read \)" in read[0].table["pattern"]
+    gone = _ruled(pages)
+    assert {f"( {n + 3} min read )" for n in range(5)} <= gone
+    assert {f"Page {n} of 9" for n in range(5)} <= gone
+    # A line of nothing but a number has no words to recognise it by: it stays.
+    assert not {f"{n + 1}" for n in range(5)} & gone
+
+
+def test_prose_with_numbers_is_never_generalised():
+    lines = [f"In {2000 + n} the council spent {n} million on the harbour wall and its gates, "
+             "the report said." for n in range(5)]
+    pages = [_page(n, [*TOP, *_story(n)[:2], lines[n], _story(n)[2], *BOTTOM])
+             for n in range(5)]
+    assert not set(lines) & _ruled(pages)
