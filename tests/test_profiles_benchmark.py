@@ -6,7 +6,9 @@ Two tiny hand-written pages of one made-up site stand in for the fetched set (no
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -221,3 +223,44 @@ def test_a_page_holds_its_post_only_when_it_has_most_of_its_lines():
     other_post = PAGES["2"][1] + "Readers welcomed the change.\n"
     assert not choose.holds_its_post(other_post, page)
     assert not choose.holds_its_post("Harbour reopens after storm\n", page)  # too short to tell
+
+
+def test_pages_are_read_from_github_at_the_exact_commit(monkeypatch):
+    asked = []
+
+    class Response:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def read(self):
+            return b"<html></html>"
+
+    def urlopen(url, timeout):
+        asked.append(url)
+        return Response()
+
+    monkeypatch.setattr(fetch.urllib.request, "urlopen", urlopen)
+    read = fetch.https_reader()
+    assert read("owner/blog", "abc123", "_posts/2017-11-22-C#-intro é.md") == b"<html></html>"
+    assert asked == ["https://raw.githubusercontent.com/owner/blog/abc123/"
+                     "_posts/2017-11-22-C%23-intro%20%C3%A9.md"]
+
+
+def test_a_mirror_is_read_with_git(tmp_path):
+    repo = tmp_path / "owner+blog" / "repo"
+    run = partial(subprocess.run, check=True, capture_output=True, cwd=repo)
+    repo.mkdir(parents=True)
+    run(["git", "init", "-q"])
+    (repo / "post.md").write_text("Hello\n")
+    run(["git", "add", "post.md"])
+    run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "x"])
+    commit = run(["git", "rev-parse", "HEAD"]).stdout.decode().strip()
+    read = fetch.mirror_reader(tmp_path)
+    assert read("owner/blog", commit, "post.md") == b"Hello\n"
+    with pytest.raises(fetch.FetchError, match=r"missing\.md"):
+        read("owner/blog", commit, "missing.md")
+    with pytest.raises(fetch.FetchError, match="no git directory for other/blog"):
+        read("other/blog", commit, "post.md")
