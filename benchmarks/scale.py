@@ -1,12 +1,16 @@
 """Throughput and peak memory of ``cleaner clean`` as the corpus grows, per runner.
 
 usage: python benchmarks/scale.py N [N ...] [--dev DIR] [--modes text,html]
-                                 [--runners j1,j2,dask] [--work DIR]
+                                 [--runners j1,j2,dask] [--work DIR] [--distinct]
+                                 [--clean-args ARGS]
 
 For each N (e.g. 1000 10000 50000; ``10k`` works too) and each mode, it builds one JSONL input
 of N documents (.jsonl.gz) by repeating the pages of DIR (the development set: ``*.html`` for
 HTML mode, ``*.scrape.txt`` or ``*.txt`` for text mode; without DIR, tests/fixtures), each copy
-made unique by a sentence added to its longest paragraph, so that dedup keeps the copies. Then
+made unique by a sentence added to its longest paragraph, so that dedup keeps the copies (but
+near-duplicate detection rejects them: with ``--distinct``, in text mode, each copy also swaps
+one in eight pairs of neighbouring words, at random, so that copies share few word 5-grams and
+all are kept and indexed; ``--clean-args "--near-duplicates off"`` passes options on). Then
 it runs ``cleaner clean`` as a whole process, start-up included, with ``-j 1``, ``-j 2`` and
 ``--dask local -j 2`` (when dask is installed for this interpreter), and prints one table:
 
@@ -32,7 +36,9 @@ import gzip
 import importlib.util
 import json
 import os
+import random
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -64,10 +70,26 @@ def sources(dev: Path | None, mode: str) -> list[bytes]:
     return [p.read_bytes() for p in found]
 
 
-def varied(page: bytes, copy: int, mode: str) -> bytes:
+def swapped(page: bytes, copy: int) -> bytes:
+    """The text with one in eight pairs of neighbouring words on a line swapped (seeded by
+    the copy): the same words, mostly other word 5-grams."""
+    pick = random.Random(copy)
+    lines = []
+    for line in page.split(b"\n"):
+        words = line.split(b" ")
+        for i in range(len(words) - 1):
+            if pick.random() < 1 / 8:
+                words[i], words[i + 1] = words[i + 1], words[i]
+        lines.append(b" ".join(words))
+    return b"\n".join(lines)
+
+
+def varied(page: bytes, copy: int, mode: str, distinct: bool = False) -> bytes:
     """The page with a sentence of its own in its longest paragraph (or line)."""
     if copy == 0:
         return page
+    if distinct and mode == "text":
+        page = swapped(page, copy)
     note = f" This is copy {copy} of the story.".encode()
     if mode == "html":
         longest = max(PARAGRAPH.finditer(page), key=lambda m: len(m.group(1)), default=None)
@@ -80,12 +102,12 @@ def varied(page: bytes, copy: int, mode: str) -> bytes:
     return b"\n".join(lines)
 
 
-def build(path: Path, pages: Sequence[bytes], n: int, mode: str) -> None:
+def build(path: Path, pages: Sequence[bytes], n: int, mode: str, distinct: bool = False) -> None:
     """One JSONL input of ``n`` documents."""
     key = "html" if mode == "html" else "text"
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as fh:
         for i in range(n):
-            page = varied(pages[i % len(pages)], i // len(pages), mode)
+            page = varied(pages[i % len(pages)], i // len(pages), mode, distinct)
             fh.write(json.dumps({key: page.decode("utf-8", "replace")}) + "\n")
 
 
@@ -149,10 +171,11 @@ class Row:
     code: int
 
 
-def measure(source: Path, out: Path, runner: str, mode: str, n: int) -> Row:
+def measure(source: Path, out: Path, runner: str, mode: str, n: int,
+            extra: Sequence[str] = ()) -> Row:
     """One whole ``cleaner clean`` process."""
     command = [sys.executable, "-m", "cleaner", "clean", "-q", "--no-progress", str(source),
-               "-o", str(out), *RUNNERS[runner]]
+               "-o", str(out), *RUNNERS[runner], *extra]
     peak = Peak()
     start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -184,9 +207,10 @@ def rows(args: argparse.Namespace, work: Path) -> Iterator[Row]:
         pages = sources(args.dev, mode)
         for n in args.sizes:
             source = work / f"{mode}-{n}.jsonl.gz"
-            build(source, pages, n, mode)
+            build(source, pages, n, mode, args.distinct)
             for runner in runners:
-                yield measure(source, work / "out.jsonl", runner, mode, n)
+                yield measure(source, work / "out.jsonl", runner, mode, n,
+                              shlex.split(args.clean_args))
             source.unlink()
 
 
@@ -199,6 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="j1,j2,dask (default: all; dask when installed)")
     parser.add_argument("--work", type=Path, help="where inputs are built (default: a "
                         "temporary directory)")
+    parser.add_argument("--distinct", action="store_true", help="text copies far apart for "
+                        "near-duplicate detection (one in eight neighbouring words swapped)")
+    parser.add_argument("--clean-args", default="", metavar="ARGS",
+                        help="more options for cleaner clean, e.g. \"--near-duplicates off\"")
     args = parser.parse_args(argv)
     mb = 1024 * 1024
     print(f"{'mode':<5} {'N':>7} {'runner':<7} {'wall s':>8} {'docs/s':>8} {'kept':>7} "

@@ -1,8 +1,8 @@
 """Near-duplicate documents: the same story with small edits (a wire story on many sites).
 
 A corpus stage of the reduce (see :mod:`cleaner.run.reduce`): each document's clean text becomes
-a MinHash signature (datasketch) of its shingles, an LSH index finds the kept documents it may
-be close to, and the estimated Jaccard similarity of the two signatures decides.
+a MinHash signature of its shingles (datasketch's scheme, computed here), an LSH index finds the
+kept documents it may be close to, and the estimated Jaccard similarity of the signatures decides.
 
 Shingles are word 5-grams of the text after normalising: case folded, every run of
 punctuation and whitespace one space, so that a re-typeset quote, a changed dash or a line
@@ -43,14 +43,11 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-import warnings
 from dataclasses import replace
 from typing import ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHash
-from datasketch.lsh import _optimal_param
 
 from cleaner.config import DEFAULT_NEAR_THRESHOLD
 from cleaner.model import Doc, Reject, RejectReason
@@ -80,6 +77,8 @@ _ENTRY = np.dtype([("id", ">u8"), ("sig", ">u2", (NUM_PERM,))])
 # table of the newest band keys before they become a sorted run.
 _BLOCK = 4096
 _FRESH = 256
+# Shingles permuted at once (a 2 MB array).
+_HASH_ROWS = 4096
 
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -100,23 +99,63 @@ def shingles(text: str, words: int = SHINGLE_WORDS) -> set[bytes]:
             for i in range(len(tokens) - words + 1)}
 
 
-# datasketch 2's 32-bit scheme; named, since its default and its hashing have changed between
-# versions (hence the exact pin).
-_SCHEME = "affine32"
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=_SCHEME).permutations
+# The MinHash is datasketch 2.0's "affine32" scheme, value for value (a test compares them):
+# each shingle's 32-bit hash (the first four bytes of its SHA-1, little-endian) is mixed by
+# MurmurHash3's finalizer, then permuted as a * h + b modulo 2**32 with odd a, and a and b drawn
+# from numpy's legacy RandomState (whose stream numpy keeps) seeded with SEED. Computed here,
+# the stage needs neither datasketch nor the scipy it imports (60 MB and 0.8 s a process).
+_RANDOM = np.random.RandomState(SEED)
+_A = _RANDOM.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+_B = _RANDOM.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+del _RANDOM
 
 
-def signature(grams: set[bytes]) -> MinHash:
-    """The MinHash of a set of shingles, with the fixed permutations."""
-    sig = MinHash(num_perm=NUM_PERM, permutations=_PERMUTATIONS, scheme=_SCHEME)
-    sig.update_batch(sorted(grams))
-    return sig
+def _fmix32(h: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    mixed: npt.NDArray[np.uint32] = h ^ (h >> np.uint32(16))
+    return mixed
 
 
-def low_bits(sig: MinHash) -> Signature:
-    """The lowest :data:`VALUE_BITS` bits of each value of a signature: what is kept."""
-    values: Signature = (sig.hashvalues & ((1 << VALUE_BITS) - 1)).astype(np.uint16)
+def signature(grams: set[bytes]) -> npt.NDArray[np.uint32]:
+    """The MinHash of a non-empty set of shingles: :data:`NUM_PERM` 32-bit values."""
+    hashes = np.frombuffer(b"".join(hashlib.sha1(g).digest()[:4] for g in grams), dtype="<u4")
+    mixed = _fmix32(hashes.astype(np.uint32))[:, np.newaxis]
+    values: npt.NDArray[np.uint32] = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    for start in range(0, len(mixed), _HASH_ROWS):  # a long text: a few MB at a time
+        np.minimum(values, (mixed[start:start + _HASH_ROWS] * _A + _B).min(axis=0), out=values)
     return values
+
+
+def low_bits(values: npt.NDArray[np.uint32]) -> Signature:
+    """The lowest :data:`VALUE_BITS` bits of each value of a signature: what is kept."""
+    kept: Signature = (values & ((1 << VALUE_BITS) - 1)).astype(np.uint16)
+    return kept
+
+
+def lsh_bands(threshold: float, weights: tuple[float, float] = _LSH_WEIGHTS) -> tuple[int, int]:
+    """Bands and rows per band for an LSH of :data:`NUM_PERM` values that finds pairs of
+    similarity ``threshold``: those minimising the weighted probabilities of a false candidate
+    below it and of a missed pair above it, as datasketch's MinHashLSH chooses them (a test
+    compares them). The integrands are polynomials of degree at most NUM_PERM, which
+    Gauss-Legendre quadrature of 80 points integrates exactly."""
+    pairs = [(b, r) for b in range(1, NUM_PERM + 1) for r in range(1, NUM_PERM // b + 1)]
+    bands = np.array([b for b, _ in pairs], dtype=float)[:, np.newaxis]
+    rows = np.array([r for _, r in pairs], dtype=float)[:, np.newaxis]
+    nodes, node_weights = np.polynomial.legendre.leggauss(80)
+
+    def missed_share(lo: float, hi: float) -> npt.NDArray[np.float64]:
+        """The integral from lo to hi of the chance that a pair is no candidate."""
+        at = (hi - lo) / 2 * nodes + (hi + lo) / 2
+        missed = (1 - at[np.newaxis] ** rows) ** bands
+        integral: npt.NDArray[np.float64] = (missed * node_weights).sum(axis=1) * (hi - lo) / 2
+        return integral
+
+    false_candidates = threshold - missed_share(0.0, threshold)
+    error = false_candidates * weights[0] + missed_share(threshold, 1.0) * weights[1]
+    return pairs[int(np.argmin(error))]  # the first of equals, as datasketch's loop keeps it
 
 
 # Per row of a signature, an odd 64-bit multiplier: a band's key is the sum of its rows' values
@@ -237,10 +276,7 @@ class NearDuplicates:
             raise ValueError(f"near-duplicate threshold {threshold} is not in (0, 1]")
         self.threshold = threshold
         self.mark = mark
-        with warnings.catch_warnings():  # datasketch's choice of bands, as its LSH makes it
-            warnings.simplefilter("ignore")
-            self._bands, self._rows = _optimal_param(max(threshold - _LSH_MARGIN, 0.05),
-                                                     NUM_PERM, *_LSH_WEIGHTS)
+        self._bands, self._rows = lsh_bands(max(threshold - _LSH_MARGIN, 0.05))
         self._index = BandIndex()
         self._ids: list[npt.NDArray[np.uint64]] = []  # blocks of _BLOCK documents
         self._sigs: list[Signature] = []

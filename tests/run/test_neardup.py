@@ -1,6 +1,7 @@
 """Near-duplicates: the same story with small edits is rejected (or marked) naming the kept one."""
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -8,7 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.model import Block, Doc, RawDoc, Reject, RejectReason, Source, make_id
-from cleaner.run.neardup import MIN_SHINGLES, BandIndex, NearDuplicates, normalise, shingles
+from cleaner.run.neardup import (
+    MIN_SHINGLES,
+    SEED,
+    BandIndex,
+    NearDuplicates,
+    lsh_bands,
+    normalise,
+    shingles,
+    signature,
+)
 from cleaner.run.reduce import ExactDedup, default_stages, reduce
 from conftest import FIXTURES
 
@@ -239,3 +249,23 @@ def test_a_large_checkpoint_restores_as_a_document_at_a_time_does():
         assert isinstance(copy, Reject)
         assert first.id in copy.detail
         assert len(stage) == 611
+
+
+def test_the_signature_is_datasketchs_affine32_minhash_value_for_value():
+    from datasketch import MinHash  # a test dependency only, pinned: the reference
+
+    for text in (STORY, EDITED, OTHER, OTHER * 40 + STORY):  # the last: more than one chunk
+        grams = shingles(text)
+        reference = MinHash(num_perm=128, seed=SEED, scheme="affine32")
+        reference.update_batch(sorted(grams))
+        assert signature(grams).tolist() == reference.hashvalues.tolist()
+
+
+def test_the_bands_are_those_datasketchs_lsh_chooses():
+    from datasketch.lsh import _optimal_param
+
+    assert lsh_bands(0.6) == (23, 5)  # the default threshold, 0.7, less the margin
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # datasketch warns of few bands near 1
+        for threshold in np.arange(0.05, 1.0, 0.05):
+            assert lsh_bands(threshold) == _optimal_param(threshold, 128, 0.2, 0.8), threshold
