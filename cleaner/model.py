@@ -250,9 +250,14 @@ class Doc:
 
     @property
     def site(self) -> str | None:
-        """The most specific rule file that matched (not ``_default``), if any."""
-        named = [s for s in self.sites if s != "_default"]
+        """The most specific rule file that matched (not ``_default``, not a profile learned
+        during the run, whose name starts with ``profile:``), if any."""
+        named = [s for s in self.sites if s != "_default" and not s.startswith(LEARNED)]
         return named[-1] if named else None
+
+
+# The names of the site profiles a run learns start with this (see cleaner.learn.sites).
+LEARNED = "profile:"
 
 
 def make_id(raw: RawDoc) -> str:

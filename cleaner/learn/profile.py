@@ -654,8 +654,8 @@ def pick_tests(a: Analysis, rules: RuleSet, label: str, host: str | None
 def _data(name: str, a: Analysis, match: dict[str, Any], tests: list[dict[str, Any]]
           ) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "description": f"{name}: suggested by `cleaner rules suggest` from {len(a.pages)} "
-        "pages; review before use.", "match": match}
+        "description": f"{name}: learned by cleaner from {len(a.pages)} pages of the site; "
+        "review before use.", "match": match}
     for directive in ("truncate_at", "drop_link_list", "drop_line"):
         tables = [p.table for p in a.proposals if p.directive == directive]
         if tables:
@@ -666,7 +666,8 @@ def _data(name: str, a: Analysis, match: dict[str, Any], tests: list[dict[str, A
 
 def _header(a: Analysis) -> str:
     return "\n".join(textwrap.wrap(
-        f"Suggested by `cleaner rules suggest` from {len(a.pages)} pages: a line is boilerplate "
+        f"Learned by cleaner (rules learn, rules suggest) from {len(a.pages)} pages: a line is "
+        "boilerplate "
         f"when it recurs on at least {a.threshold} of them and is not long prose. Review every "
         "rule (is it boilerplate on the site's other pages too?), rename rules by what they "
         "remove, then run `cleaner rules check` on the file.", 96))

@@ -20,13 +20,14 @@ at most ``sample`` pages a site; a site's pages are let go as soon as its profil
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from cleaner.config import ConfigError
 from cleaner.learn.profile import MIN_PAGES, Page, _file_name, _PageReader, learn_site
-from cleaner.model import Doc, RawDoc, Reject, Skipped
+from cleaner.model import LEARNED, Doc, RawDoc, Reject, Skipped
 from cleaner.ruleset import RuleFile, RuleSet, host_of
 from cleaner.run.pipeline import Pipeline, clean_one
 from cleaner.run.runners import Runner
@@ -58,8 +59,9 @@ class Profiles:
 
 
 def profile_name(host: str) -> str:
-    """The name of a site's learned profile: not the name of any hand-written file."""
-    return f"profile-{_file_name(host)}"
+    """The name of a site's learned profile: not a rule file's name, and never the record's
+    ``site`` (see :attr:`cleaner.model.Doc.site`)."""
+    return LEARNED + host
 
 
 def load_profile(text: str, host: str) -> RuleFile:
@@ -145,7 +147,7 @@ class _Learner:
         if len(pages) < max(2, self.min_pages):
             return
         try:
-            found = learn_site(pages, self.rules, profile_name(host), label=LABEL + host)
+            found = learn_site(pages, self.rules, _file_name(host), label=LABEL + host)
         except ConfigError as exc:
             self.out.report.append(f"{host}: nothing learned from {len(pages)} pages: {exc}")
             return
@@ -155,7 +157,7 @@ class _Learner:
             self.out.report.append(f"{host}: the profile learned from {len(pages)} pages "
                                    "failed its own tests: not used")
             return
-        self.out.files.append(found.rules)
+        self.out.files.append(dataclasses.replace(found.rules, name=profile_name(host)))
         self.out.sources.append((host, found.toml))
         self.out.report.append(f"{host}: {found.proposed} rules learned from {len(pages)} "
                                "pages")

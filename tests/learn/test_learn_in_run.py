@@ -63,6 +63,7 @@ def test_a_sites_template_is_learned_removed_and_explained(site, tmp_path, capsy
         assert [p for p in _prose(source) if p not in lines] == []
     assert sum(SHARED in r["text"] for r in records) == 2
     assert sum(SHORT_SHARED in r["text"] for r in records) == 2
+    assert {r["site"] for r in records} == {""}  # a profile is no site's rule file
     removed = [json.loads(x) for x in explain.read_text(encoding="utf-8").splitlines()]
     learned = [r for r in removed if r["rule"].startswith(LABEL + "harbour-times.example:")]
     assert {r["text"] for r in learned} >= {"Harbour Times", "Home", "Share this story"}
