@@ -205,6 +205,20 @@ def test_clean_on_a_cluster_writes_what_a_local_run_writes(cluster, tmp_path, ca
     assert len(kept) >= 9
 
 
+def test_a_cluster_cleans_with_the_profiles_the_client_learned(cluster, tmp_path, capsys,
+                                                               monkeypatch):
+    """Five pages of one site: the client learns its profile, the workers clean with it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1762732800")
+    local, _ = cluster
+    given = [str(FIXTURES / "suggest")]
+    code1, here = cli_run(tmp_path, "here", ["-j", "1"], given, capsys)
+    code2, there = cli_run(tmp_path, "there", ["--dask", local.scheduler_address], given,
+                           capsys)
+    assert (code1, code2) == (0, 0)
+    assert there == here
+    assert b'"rule": "profile:harbour-times.example:' in here["e.jsonl"]
+
+
 def dask_config(tmp_path):
     args = cli.build_parser().parse_args(["clean", "--dask", "tcp://10.0.0.1:8786", "-j", "3",
                                           "--rules", str(tmp_path), "--lang", "en",
