@@ -42,3 +42,14 @@ def interrupt_after_commits(monkeypatch, shards: int) -> None:
             raise KeyboardInterrupt
 
     monkeypatch.setattr(ShardedRun, "_commit", commit_then_stop)
+
+
+def pages_without_urls(tmp_path):
+    """The suggest fixture's pages (one site) without their ``Source:`` lines: no URL."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for p in (FIXTURES / "suggest").glob("*.txt"):
+        text = "\n".join(x for x in p.read_text(encoding="utf-8").splitlines()
+                         if not x.startswith("Source:"))
+        (pages / p.name).write_text(text, encoding="utf-8")
+    return pages

@@ -360,13 +360,24 @@ def _propose_truncations(a: Analysis) -> None:
                 markers.setdefault(shape(text), text)
                 break
     for text in markers.values():
-        name = a.name(f"{slug(text)}_and_after")
-        pattern = shape_pattern(text)
-        rule = TruncateAt(rule=name, reason="", pattern=re2.compile(pattern))
-        a.proposals.append(Proposal("truncate_at", {
-            "name": name, "pattern": pattern,
-            "reason": f"'{text}' ({a.on(text)}) and the boilerplate after it"},
-            f"{a.on(text)}; every page that has it holds only boilerplate after it", rule))
+        _propose_at_line(a, "truncate_at", text, "and_after",
+                         f"'{text}' ({a.on(text)}) and the boilerplate after it",
+                         f"{a.on(text)}; every page that has it holds only boilerplate after it")
+
+
+def _propose_at_line(a: Analysis, directive: str, text: str, suffix: str, reason: str,
+                     why: str) -> None:
+    """A truncation or a link list at the lines of ``text``'s shape."""
+    name = a.name(f"{slug(text)}_{suffix}")
+    pattern = shape_pattern(text)
+    compiled = re2.compile(pattern)
+    rule: TextRule
+    if directive == "truncate_at":
+        key, rule = "pattern", TruncateAt(rule=name, reason="", pattern=compiled)
+    else:
+        key, rule = "heading", DropLinkList(rule=name, reason="", heading=compiled)
+    a.proposals.append(Proposal(directive, {"name": name, key: pattern, "reason": reason}, why,
+                                rule))
 
 
 def _link_list_ok(a: Analysis, heading: str) -> bool:
@@ -401,15 +412,11 @@ def _propose_link_lists(a: Analysis) -> None:
         if a.recurring(t) and len(t.split()) <= HEADING_MAX_WORDS and not t.endswith("."):
             headings.setdefault(shape(t), t)
     for text in headings.values():
-        if not _link_list_ok(a, text):
-            continue
-        name = a.name(f"{slug(text)}_list")
-        pattern = shape_pattern(text)
-        rule = DropLinkList(rule=name, reason="", heading=re2.compile(pattern))
-        a.proposals.append(Proposal("drop_link_list", {
-            "name": name, "heading": pattern,
-            "reason": f"'{text}' and the short link lines under it ({a.on(text)})"},
-            f"{a.on(text)}; followed by short link-like lines that vary by page", rule))
+        if _link_list_ok(a, text):
+            _propose_at_line(a, "drop_link_list", text, "list",
+                             f"'{text}' and the short link lines under it ({a.on(text)})",
+                             f"{a.on(text)}; followed by short link-like lines that vary by "
+                             "page")
 
 
 def _first_seen(a: Analysis, text: str) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from cleaner.ruleset import load_rule_file, load_rules
 from cleaner.ruleset.tools.context import with_file
 from cleaner.run.pipeline import build_steps, clean_one
 from cleaner.steps.extract import split_blocks
-from conftest import FIXTURES
+from conftest import FIXTURES, pages_without_urls
 
 SUGGEST = FIXTURES / "suggest"
 # The second site: the same kind of template under other names.
@@ -142,12 +142,7 @@ def test_learn_output_must_be_a_directory(crawl, tmp_path, capsys):
 
 
 def test_pages_without_url_belong_to_no_site(tmp_path, capsys):
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    for p in SUGGEST.glob("*.txt"):
-        text = "\n".join(x for x in p.read_text(encoding="utf-8").splitlines()
-                         if not x.startswith("Source:"))
-        (pages / p.name).write_text(text, encoding="utf-8")
+    pages = pages_without_urls(tmp_path)
     code, _, err = run(["rules", "learn", str(pages), "-o", str(tmp_path / "o")], capsys)
     assert code == 0
     assert "no URL, so no site" in err

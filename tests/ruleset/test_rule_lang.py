@@ -6,6 +6,7 @@ import pytest
 from test_rules_cli import DEFAULT  # a minimal _default.toml with one tested rule
 
 from cleaner import cli
+from cleaner.learn.profile import read_pages
 from cleaner.model import Block, Doc, RawDoc, Source
 from cleaner.ruleset import (
     RuleError,
@@ -18,7 +19,6 @@ from cleaner.ruleset import (
 )
 from cleaner.ruleset.tools.context import build_context
 from cleaner.ruleset.tools.lint import lint
-from cleaner.learn.profile import read_pages
 from cleaner.run.pipeline import build_steps, clean_one
 from cleaner.steps.boilerplate import guess_stoplist
 

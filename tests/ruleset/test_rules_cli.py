@@ -19,7 +19,7 @@ from cleaner.ruleset.tools.patterns import escape, line_anchored, line_pattern, 
 from cleaner.ruleset.tools.toml_out import dumps
 from cleaner.run.pipeline import build_steps, clean_one
 from cleaner.steps.extract import split_blocks
-from conftest import FIXTURES
+from conftest import FIXTURES, pages_without_urls
 
 SEEDS = FIXTURES / "seeds" / "raw"
 FTR = FIXTURES / "ftr"
@@ -601,12 +601,7 @@ def test_suggested_rules_remove_recurring_lines_and_keep_article_lines(suggested
 
 
 def test_suggest_without_urls_uses_fingerprints(tmp_path, capsys):
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    for p in SUGGEST.glob("*.txt"):
-        text = "\n".join(x for x in p.read_text(encoding="utf-8").splitlines()
-                         if not x.startswith("Source:"))
-        (pages / p.name).write_text(text, encoding="utf-8")
+    pages = pages_without_urls(tmp_path)
     out = tmp_path / "rules"
     out.mkdir()
     code, _, err = run(["rules", "suggest", str(pages), "-o", str(out), "--name",

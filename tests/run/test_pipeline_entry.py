@@ -4,10 +4,10 @@ import pytest
 
 from cleaner.check import Checker, CheckSettings, _doc_from_text
 from cleaner.config import InputConfig
+from cleaner.learn import profile as suggest
 from cleaner.model import Block, Doc, RawDoc, Reject, Source
 from cleaner.ruleset import load_rules, text_rule_verdicts
 from cleaner.ruleset.selftest import run_rule_test
-from cleaner.learn import profile as suggest
 from cleaner.ruleset.tools import lint, testrun, which
 from cleaner.run.pipeline import Pipeline, build_steps, clean_one
 from cleaner.steps.core import ExtractHtml, Parse
