@@ -23,14 +23,16 @@ to tell an edit from another story.
 The state is compact and flat: per indexed (judged and kept) document its 64-bit id, the lowest
 :data:`VALUE_BITS` bits of each of its :data:`NUM_PERM` MinHash values (b-bit MinHash: 256
 bytes), and one 64-bit key per LSH band with the document's 32-bit number, nothing of its text:
-about 560 bytes a document in all, the same at any size (:meth:`NearDuplicates.bytes_per_doc`
-measures the arrays and the table; 50,000 documents). The band keys are kept in a few sorted numpy
-runs, merged when two are of like size, each searched once per document, and a small table of
-the newest. Two different values agree in their low 16 bits once in 65,536, so the estimate
-can only be higher than the 32-bit one, by a chance agreement: on the 161 labelled pairs no
-estimate changed; of all 2.47 million pairs of the 2,225 BBC articles 0.19% gained one value
-(1/128), all far below any threshold, and the stage decides every article as with the full
-values (and datasketch's LSH) at thresholds 0.5 to 0.95, rejecting or marking.
+about 560 bytes a document in all at 50,000 documents, and no more at any larger size (more at a
+few thousand, as the first blocks of 4,096 documents fill: 835 at 2,065;
+:meth:`NearDuplicates.bytes_per_doc` measures the arrays as allocated and the table). The band
+keys are kept in a few sorted numpy runs, merged when two are of like size, each searched once
+per document, and a small table of the newest. Two different values agree in their low 16 bits
+once in 65,536, so the estimate can only be higher than the 32-bit one, by a chance agreement:
+on the 161 labelled pairs no estimate changed; of all 2.47 million pairs of the 2,225 BBC
+articles 0.19% gained one value (1/128), all far below any threshold, and the stage decides
+every article as with the full values (and datasketch's LSH) at thresholds 0.5 to 0.95,
+rejecting or marking.
 A checkpoint holds only the documents indexed since the last one, 264 bytes each, and the bands
 are computed again from it on :meth:`NearDuplicates.restore`.
 The permutations have a fixed seed, and among several kept documents above the threshold the
