@@ -248,7 +248,9 @@ class Analysis:
 
 
 def slug(text: str, words: int = 5) -> str:
-    """A rule name from a line: its first ASCII words, lower case."""
+    """A rule name from a line (or a line's shape: its numbers are left out): its first ASCII
+    words, lower case."""
+    text = text.replace(_NUMBER, " ")
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     parts = re2.findall(r"[a-z0-9]+", ascii_text)[:words]
     return "_".join(parts)[:40].strip("_") or "line"
@@ -368,7 +370,7 @@ def _propose_truncations(a: Analysis) -> None:
 def _propose_at_line(a: Analysis, directive: str, text: str, suffix: str, reason: str,
                      why: str) -> None:
     """A truncation or a link list at the lines of ``text``'s shape."""
-    name = a.name(f"{slug(text)}_{suffix}")
+    name = a.name(f"{slug(shape(text))}_{suffix}")
     pattern = shape_pattern(text)
     compiled = re2.compile(pattern)
     rule: TextRule
@@ -456,12 +458,12 @@ def _propose_drop_lines(a: Analysis) -> None:
         text = group[0]
         if len(group) == 1:
             pattern = shape_pattern(text)
-            name = a.name(slug(text))
+            name = a.name(slug(shape(text)))
             reason = f"line {a.on(text)}"
             why = a.on(text)
         else:
             pattern = "^(?:" + "|".join(_body(t) for t in group) + ")$"
-            name = a.name(f"{slug(text, 3)}_block")
+            name = a.name(f"{slug(shape(text), 3)}_block")
             reason = f"{len(group)} lines that recur together ({a.on(text)})"
             why = f"{len(group)} lines in a row, {a.on(text)}: " + ", ".join(map(repr, group))
         try:

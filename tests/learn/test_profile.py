@@ -1,6 +1,6 @@
 """The analysis behind a site's profile: what recurs, and what of that is the template."""
 
-from cleaner.learn.profile import Page, propose
+from cleaner.learn.profile import Page, propose, shape, slug
 from cleaner.model import Block
 
 TOP = ["Valley Post", "Home", "News", "Sport"]
@@ -92,3 +92,9 @@ def test_prose_with_numbers_is_never_generalised():
     pages = [_page(n, [*TOP, *_story(n)[:2], lines[n], _story(n)[2], *BOTTOM])
              for n in range(5)]
     assert not set(lines) & _ruled(pages)
+
+
+def test_a_rule_is_named_by_its_words_not_one_pages_numbers():
+    assert slug(shape("( 6 min read )")) == "min_read"
+    assert slug(shape("Page 2 of 9")) == "page_of"
+    assert slug(shape("2024")) == "2024"  # a number alone keeps its shape: itself
