@@ -105,9 +105,13 @@ def load_cases(root: Path) -> list[Case]:
     return cases
 
 
+# Rule directories added to the bundled rules (--rules DIR), as ``cleaner clean --rules`` adds them.
+RULE_DIRS: list[Path] = []
+
+
 def cleaner_system(kind: str, suffix: str) -> Callable[[Case], str]:
     """cleaner on one input kind, as ``cleaner clean --manifest`` would run it."""
-    steps = build_steps(load_rules(), None)
+    steps = build_steps(load_rules(RULE_DIRS), None)
 
     def predict(case: Case) -> str:
         raw = RawDoc(case.read(suffix), Source(f"{case.id}{suffix}"), kind=kind,  # type: ignore[arg-type]
@@ -184,11 +188,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="write each system's predictions under OUT/<system>/scrapinghub/")
     ap.add_argument("--per-doc", type=Path, metavar="CSV", help="per-document P/R as CSV")
     ap.add_argument("--only", nargs="*", choices=list(SYSTEMS), help="run only these systems")
+    ap.add_argument("--rules", action="append", type=Path, default=[], metavar="DIR",
+                    help="rule files to add to the bundled ones (repeatable), as cleaner clean's")
     args = ap.parse_args(argv)
     if not (args.dir / "manifest.jsonl").is_file():
         print(f"quality: {args.dir}: no manifest.jsonl here", file=sys.stderr)
         return 2
     cases = load_cases(args.dir)
+    RULE_DIRS[:] = args.rules
     per_doc: list[dict[str, object]] = []
     print(f"{len(cases)} pages from {args.dir}")
     print(f"{'system':<28}{'P':>7}{'R':>7}{'F1':>7}{'empty':>7}{'ms/page':>9}")
