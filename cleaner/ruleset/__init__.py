@@ -581,6 +581,7 @@ class HtmlRules:
     remove: tuple[tuple[str, str, etree.XPath], ...] = ()  # (rule id, selector text, compiled)
     body: tuple[etree.XPath, ...] = ()
     trafilatura: Mapping[str, bool] = field(default_factory=dict)
+    body_ids: tuple[str, ...] = ()  # the rule id of each of ``body``, in its order
 
 
 _HTML_KEYS = frozenset({"remove_xpath", "remove_css", "body_xpath", "body_css", "trafilatura"})
@@ -601,7 +602,10 @@ def _build_html(data: Any, label: str) -> HtmlRules:
              for i, s in enumerate(t.str_list("body_css"))]
     opts = _Table(t.get("trafilatura", dict, {}), label, "html.trafilatura", TRAFILATURA_OPTIONS)
     traf = {k: opts.get(k, bool) for k in opts.data}
-    return HtmlRules(remove=tuple(remove), body=tuple(body), trafilatura=traf)
+    body_ids = [f"{label}:body_xpath[{i}]" for i in range(len(t.str_list("body_xpath")))]
+    body_ids += [f"{label}:body_css[{i}]" for i in range(len(t.str_list("body_css")))]
+    return HtmlRules(remove=tuple(remove), body=tuple(body), trafilatura=traf,
+                     body_ids=tuple(body_ids))
 
 
 # --- matching and tests -------------------------------------------------------------------------
@@ -694,6 +698,9 @@ class RuleFile:
     text: tuple[TextRule, ...]
     tests: tuple[RuleTest, ...]
     digest: str
+    # Where the file was imported from (``imported = "ftr"``: ``cleaner rules import-ftr``), or
+    # "". Its html rules are guarded: see :func:`cleaner.steps.core.guard_imported`.
+    imported: str = ""
 
     @property
     def is_default(self) -> bool:
@@ -722,7 +729,8 @@ class RuleFile:
 
 
 _TOP_KEYS = frozenset(
-    {"description", "match", "html", "test", *(c.directive for c in TEXT_RULE_TYPES)})
+    {"description", "imported", "match", "html", "test",
+     *(c.directive for c in TEXT_RULE_TYPES)})
 _MATCH_KEYS = frozenset({"hosts", "fingerprints", "min_fingerprints"})
 
 
@@ -777,6 +785,7 @@ def parse_rule_file(raw: bytes, name: str, label: str) -> RuleFile:
         fingerprints=fps, min_fingerprints=min_fp, html=_build_html(top.get("html", dict, {}),
                                                                     label),
         text=tuple(text), tests=tests, digest=hashlib.sha256(raw).hexdigest(),
+        imported=top.get("imported", str, ""),
     )
 
 
@@ -1133,6 +1142,16 @@ def apply_text_rules(
 def element_text(el: Any) -> str:
     """Whitespace-normalised text of an element, for the record of what was removed."""
     return " ".join("".join(el.itertext()).split())
+
+
+def body_rule(files: Sequence[RuleFile], tree: Any) -> tuple[RuleFile, str] | None:
+    """The file and rule id of the body choice :func:`apply_html_rules` makes on ``tree``
+    (after its removals), or None when no body rule selects an element."""
+    for f in reversed(files):
+        for rule_id, xpath in zip(f.html.body_ids, f.html.body, strict=True):
+            if any(isinstance(el, etree._Element) for el in cast(list[Any], xpath(tree))):
+                return f, rule_id
+    return None
 
 
 def apply_html_rules(files: Sequence[RuleFile], tree: Any) -> tuple[Any, tuple[Removal, ...]]:

@@ -3,6 +3,8 @@ text rules, structure (text scrapes), keep the extraction, finish; and the time 
 
 from __future__ import annotations
 
+import copy
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -13,9 +15,11 @@ from cleaner.inputs.encoding import decode_raw
 from cleaner.inputs.sniff import SNIFF_BYTES, markup_in_text, sniff
 from cleaner.model import Block, Doc, RawDoc, Reject, RejectReason, Removal, make_id
 from cleaner.ruleset import (
+    RuleFile,
     RuleSet,
     apply_html_rules,
     apply_text_rules,
+    body_rule,
     document_language,
     prose_weight,
     rule_verdicts,
@@ -25,6 +29,7 @@ from cleaner.ruleset import (
 from cleaner.safetext import printable
 from cleaner.steps import boilerplate
 from cleaner.steps.extract import (
+    Extracted,
     depth_limit_hit,
     drop_leading_title,
     extract_html,
@@ -113,7 +118,9 @@ class SelectRules:
 @dataclass(frozen=True, slots=True)
 class ExtractHtml:
     """Site HTML rules, then trafilatura (comments off) with the sites' options, trimmed to
-    the blocks readability agrees on unless a site chose the element (``steps.ensemble``)."""
+    the blocks readability agrees on unless a site chose the element (``steps.ensemble``).
+    Imported files' html rules that would empty the article are suspended
+    (:func:`guard_imported`)."""
 
     name: ClassVar[str] = "extract"
     rules: RuleSet
@@ -122,16 +129,74 @@ class ExtractHtml:
         if doc.kind != "html":
             return doc
         files = [self.rules.by_name(n) for n in doc.sites]
+        guarded = any(f.imported and (f.html.body or f.html.remove) for f in files)
+        pristine = copy.deepcopy(doc.tree) if guarded else None
         body, removed = apply_html_rules(files, doc.tree)
+        chosen = body_rule(files, doc.tree) if guarded else None
         found = extract_html(doc.tree, body, doc.url, trafilatura_options(files))
+        if pristine is not None:
+            found, removed = guard_imported(files, pristine, doc.url, found, removed, chosen)
         blocks, repeated = drop_leading_title(found.blocks, found.title)
         too_deep = depth_limit_hit(doc.tree)
+        suspended = tuple(f"suspended: {r.rule} {r.reason.removeprefix('suspended: ')}"
+                          for r in removed if r.reason.startswith("suspended: would"))
         done = replace(doc, tree=None, blocks=blocks, title=found.title, author=found.author,
                        published=found.published,
                        removals=doc.removals + removed + repeated + found.removals,
                        warnings=(*doc.warnings, *((too_deep,) if too_deep else ()),
-                                 *found.warnings))
+                                 *found.warnings, *suspended))
         return replace(done, extracted=done)
+
+
+# Imported html rules (a file with ``imported``) are suspended for a page when what they leave
+# keeps under this share of the words of the article extracted without them.
+IMPORTED_MIN_KEPT = 0.5
+_WORD = re.compile(r"\w+")
+
+
+def kept_share(article: Sequence[Block], result: Sequence[Block]) -> float | None:
+    """The share of ``article``'s words (counted with repeats) that ``result`` also has; None
+    when the article has no words."""
+    want = Counter(_WORD.findall(" ".join(b.text for b in article).casefold()))
+    total = sum(want.values())
+    if not total:
+        return None
+    have = Counter(_WORD.findall(" ".join(b.text for b in result).casefold()))
+    return sum((want & have).values()) / total
+
+
+def guard_imported(files: Sequence[RuleFile], pristine: object, url: str | None,
+                   found: Extracted, removed: tuple[Removal, ...],
+                   chosen: tuple[RuleFile, str] | None) -> tuple[Extracted, tuple[Removal, ...]]:
+    """Suspend the imported files' html rules for a page where they empty the article.
+
+    ``found`` and ``removed`` are the extraction with every file's html rules and their
+    removals; ``chosen`` the body rule that acted. When an imported file's rule acted, the page
+    (``pristine``, an unchanged copy of the tree) is extracted again without the imported
+    files' html rules (by the ensemble, when no other file chooses the body); when the first
+    result keeps under ``IMPORTED_MIN_KEPT`` of that article's words, the second is used, with
+    one ``suspended: would remove N% of the article`` record for each imported rule that acted.
+    """
+    imported = {f.label for f in files if f.imported}
+    acting = [(r.text, r.rule) for r in removed if r.rule.rsplit(":", 1)[0] in imported]
+    if chosen is not None and chosen[0].imported:
+        acting.insert(0, ("", chosen[1]))
+    if not acting:
+        return found, removed
+    own = [f for f in files if not f.imported]
+    body, own_removed = apply_html_rules(own, pristine)
+    base = extract_html(pristine, body, url, trafilatura_options(own))
+    share = kept_share(base.blocks, found.blocks)
+    if share is None or share >= IMPORTED_MIN_KEPT:
+        return found, removed
+    # The record's text: what the rule removed, or (a body choice) the article line it keeps
+    # least of.
+    left_out = min(base.blocks, key=lambda b: kept_share([b], found.blocks) or 0.0).text
+    first: dict[str, str] = {}
+    for text, rule in acting:
+        first.setdefault(rule, text or left_out)
+    reason = f"suspended: would remove {1 - share:.0%} of the article"
+    return base, own_removed + tuple(Removal(text, rule, reason) for rule, text in first.items())
 
 
 @dataclass(frozen=True, slots=True)

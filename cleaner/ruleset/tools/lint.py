@@ -28,13 +28,16 @@ from cleaner.ruleset import (
     TextRule,
     TrimTail,
     TruncateAt,
+    apply_html_rules,
     document_language,
+    trafilatura_options,
 )
 from cleaner.ruleset.tools.context import RulesContext, TomlSource, problem_line
 from cleaner.ruleset.tools.patterns import line_anchored, matches_everything, why_impossible
 from cleaner.run.pipeline import Pipeline
 from cleaner.steps.boilerplate import guess_stoplist
-from cleaner.steps.extract import parse_html
+from cleaner.steps.core import IMPORTED_MIN_KEPT, kept_share
+from cleaner.steps.extract import extract_html, parse_html
 
 # code -> (name, what it means); README and --help list these.
 CODES: dict[str, tuple[str, str]] = {
@@ -48,6 +51,9 @@ CODES: dict[str, tuple[str, str]] = {
              "string): it would remove the whole text"),
     "R104": ("placeholder-test", "a generated placeholder test (import-ftr): replace it with a "
              "saved page of the site"),
+    "R105": ("empties-its-tests", "the file's html rules keep under half of the article of an "
+             "html test page it matches (the words extracted from the page without them): a "
+             "body XPath that selects the wrong element, or a strip that takes the article"),
     "R201": ("duplicate-pattern", "two rules of the set with the same pattern or selector"),
     "R202": ("shadowed-by-truncate", "a rule whose every removal in the file's tests is "
              "already cut by a truncate_at of the same file"),
@@ -144,6 +150,7 @@ class _FileLint:
         yield from self.text_rules()
         yield from self.selectors()
         yield from self.fingerprints()
+        yield from self.empties()
         for test in self.file.tests:
             if test.name.startswith("placeholder"):
                 yield self.finding(self.source.test_line(test.name), "R104",
@@ -199,6 +206,20 @@ class _FileLint:
                 "is untested: this file has no html test (kind = \"html\")"
             yield self.finding(line, "R101", f"{shown} {why}")
 
+    def empties(self) -> Iterator[Finding]:
+        """R105: html tests the file matches whose article its html rules (almost) empty."""
+        if not (self.file.html.body or self.file.html.remove):
+            return
+        for test in self.file.tests:
+            if test.kind != "html" or not self.file.match_reason(test.url, test.input):
+                continue
+            share = html_rules_kept_share(self.file, test)
+            if share is not None and share < IMPORTED_MIN_KEPT:
+                yield self.finding(self.source.test_line(test.name), "R105",
+                                   f"the html rules keep {share:.0%} of the article of test "
+                                   f"{test.name!r}: a body XPath selects the wrong element, or "
+                                   "a strip takes the article")
+
     def body_selectors(self) -> list[tuple[str, str]]:
         """(key, selector) of the body choices, in the order the loader compiled them."""
         try:
@@ -222,6 +243,18 @@ class _FileLint:
             elif not any(fp.found_in(p.test.input) for p in self.probes):
                 yield self.finding(fline, "R101", f"fingerprint {fp.text!r} is found in none of "
                                    "this file's tests")
+
+
+def html_rules_kept_share(file: RuleFile, test: RuleTest) -> float | None:
+    """The share of the words of a test page's article (extracted without the file's html
+    rules) that extraction with them keeps; None when the page has no article words."""
+    bare, ruled = parse_html(test.input), parse_html(test.input)
+    if bare is None or ruled is None:
+        return None
+    article = extract_html(bare, bare, test.url, {})
+    body, _ = apply_html_rules([file], ruled)
+    found = extract_html(ruled, body, test.url, trafilatura_options([file]))
+    return kept_share(article.blocks, found.blocks)
 
 
 def _acted_on(rule: TextRule, blocks: Sequence[Block]) -> list[int]:
