@@ -387,7 +387,7 @@ def _learn(cfg: Config, reporter: Reporter, rules: RuleSet
     if cfg.progress:
         reporter.note("learning site profiles: a first reading of the inputs (--no-learn "
                       "skips it)")
-    profiles = learn_profiles(iter_inputs(cfg.inputs), rules,
+    profiles = learn_profiles(lambda: iter_inputs(cfg.inputs), rules,
                               lambda steps: LocalRunner(steps, cfg.jobs), cfg.learn_min_pages)
     for line in profiles.report:
         reporter.note(f"profile: {line}")

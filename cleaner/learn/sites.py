@@ -21,6 +21,7 @@ at most ``sample`` pages a site; a site's pages are let go as soon as its profil
 from __future__ import annotations
 
 import dataclasses
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -71,51 +72,85 @@ def load_profile(text: str, host: str) -> RuleFile:
     return parse_rule_file(text.encode("utf-8"), profile_name(host), LABEL + host)
 
 
-def learn_profiles(items: Iterable[RawDoc | Reject | Skipped], rules: RuleSet,
+def learn_profiles(items: Callable[[], Iterable[RawDoc | Reject | Skipped]], rules: RuleSet,
                    runner: Callable[[Sequence[Step]], Runner], min_pages: int = MIN_PAGES,
-                   sample: int = SAMPLE) -> Profiles:
-    """Learn the profile of every site with at least ``min_pages`` pages in ``items``.
+                   sample: int | None = None) -> Profiles:
+    """Learn the profile of every site with at least ``min_pages`` pages in the inputs.
 
-    ``runner`` makes the runner that extracts the sampled pages from the steps it is given.
+    ``items`` reads the inputs, from the start, each time it is called (twice: once to count
+    the pages of each site, once to extract the sampled pages of the sites with enough of
+    them, so that no page of a site too small to learn is extracted twice). ``runner`` makes
+    the runner that extracts them from the steps it is given.
     """
+    sample = sample or SAMPLE
     pipeline = Pipeline(rules)
+    sites = _Sites.count(items(), pipeline.upto("parse"))
+    wanted = {h for h, n in sites.pages.items() if n >= max(2, min_pages)}
     learner = _Learner(rules, min_pages)
-    sampler = _Sampler(pipeline.upto("parse"), sample)
-    extracted = runner(pipeline.upto("extract")).map(sampler.pick(items), RawDoc)
-    for item, timed in extracted:
+    if not wanted:
+        return learner.finish()
+    picked: Counter[str] = Counter()
+    returned: Counter[str] = Counter()
+    hosts: dict[int, str] = {}  # id of a picked item -> its site, until it is back
+
+    def pick() -> Iterator[RawDoc]:
+        for item, host in zip(_raw_docs(items()), sites.of, strict=True):
+            if host is not None and host in wanted and picked[host] < sample:
+                picked[host] += 1
+                hosts[id(item)] = host
+                yield item
+
+    for item, timed in runner(pipeline.upto("extract")).map(pick(), RawDoc):
         if timed is None or not isinstance(item, RawDoc):
             continue
-        host = sampler.hosts.pop(id(item))
-        learner.add(host, timed[0], full=sampler.taken[host] >= sample)
+        host = hosts.pop(id(item))
+        returned[host] += 1
+        learner.add(host, timed[0], full=returned[host] >= min(sample, sites.pages[host]))
     return learner.finish()
 
 
-class _Sampler:
-    """The first ``sample`` pages of each site, from a stream of inputs."""
+def _raw_docs(items: Iterable[RawDoc | Reject | Skipped]) -> Iterator[RawDoc]:
+    return (item for item in items if isinstance(item, RawDoc))
 
-    def __init__(self, probe: Sequence[Step], sample: int) -> None:
-        self.probe, self.sample = probe, sample
-        self.taken: Counter[str] = Counter()
-        self.hosts: dict[int, str] = {}  # id of a picked item -> its site, until extracted
 
-    def pick(self, items: Iterable[RawDoc | Reject | Skipped]) -> Iterator[RawDoc]:
-        for item in items:
-            if not isinstance(item, RawDoc):
+@dataclass
+class _Sites:
+    """The site of every raw document of the inputs, in order (an index into ``names``, -1
+    for none), and the number of pages of each."""
+
+    names: list[str] = field(default_factory=list)
+    index: array[int] = field(default_factory=lambda: array("i"))
+    pages: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def count(cls, items: Iterable[RawDoc | Reject | Skipped], probe: Sequence[Step]) -> _Sites:
+        sites = cls()
+        known: dict[str, int] = {}
+        for raw in _raw_docs(items):
+            host = _site(raw, probe)
+            if host is None:
+                sites.index.append(-1)
                 continue
-            host = self.site(item)
-            if host is None or self.taken[host] >= self.sample:
-                continue
-            self.taken[host] += 1
-            self.hosts[id(item)] = host
-            yield item
+            if host not in known:
+                known[host] = len(sites.names)
+                sites.names.append(host)
+            sites.index.append(known[host])
+            sites.pages[host] += 1
+        return sites
 
-    def site(self, raw: RawDoc) -> str | None:
-        """The host of the page's URL: the record's own, else what parsing finds (the
-        canonical link, a ``Source:`` line)."""
-        if raw.url:
-            return host_of(raw.url)
-        doc = clean_one(raw, self.probe)
-        return host_of(doc.url) if isinstance(doc, Doc) else None
+    @property
+    def of(self) -> Iterator[str | None]:
+        """The site of each raw document, in order."""
+        return (self.names[i] if i >= 0 else None for i in self.index)
+
+
+def _site(raw: RawDoc, probe: Sequence[Step]) -> str | None:
+    """The host of the page's URL: the record's own, else what parsing finds (the canonical
+    link, a ``Source:`` line)."""
+    if raw.url:
+        return host_of(raw.url)
+    doc = clean_one(raw, probe)
+    return host_of(doc.url) if isinstance(doc, Doc) else None
 
 
 class _Learner:

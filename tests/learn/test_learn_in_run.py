@@ -126,7 +126,7 @@ def test_a_resumed_run_learns_the_same_profiles(site, tmp_path, monkeypatch, cap
 def test_a_dask_worker_builds_the_clients_rules(site):
     """What a worker elsewhere gets (the spec) gives the rule set the client cleans with."""
     rules = load_rules()
-    profiles = learn_profiles(iter_inputs(InputConfig(paths=(str(site),))), rules,
+    profiles = learn_profiles(lambda: iter_inputs(InputConfig(paths=(str(site),))), rules,
                               lambda steps: LocalRunner(steps, 1))
     client = profiles.add_to(rules)
     assert client.version != rules.version
@@ -191,3 +191,40 @@ def test_copies_of_a_story_do_not_make_it_the_template(copies, capsys, monkeypat
     monkeypatch.setattr("cleaner.learn.profile.COPY_SHARE", 2.0)
     records, err = _clean(capsys, str(copies), "-j", "1", "--near-duplicates", "off")
     assert sum(STORY_LINE in r["text"] for r in records) < 5
+
+
+def test_a_profile_is_learned_from_the_same_pages_by_every_runner(site, capsys, monkeypatch):
+    """Learned from the first SAMPLE pages of a site, once all of them are back: a runner that
+    reads ahead must not learn from fewer."""
+    monkeypatch.setattr("cleaner.learn.sites.SAMPLE", 3)
+    one = _clean(capsys, str(site), "-j", "1", "--learn-min-pages", "2")
+    two = _clean(capsys, str(site), "-j", "2", "--learn-min-pages", "2")
+    assert "learned from 3 pages" in one[1]
+    assert one[1].splitlines()[:2] == two[1].splitlines()[:2]
+    assert one[0] == two[0]
+
+
+class _Counting:
+    """A runner that cleans here and remembers what it was given."""
+
+    def __init__(self, steps, seen):
+        self.inner, self.seen = LocalRunner(steps, 1), seen
+
+    def map(self, items, is_work):
+        for item, timed in self.inner.map(items, is_work):
+            self.seen.append(item.source.path)
+            yield item, timed
+
+
+def test_pages_of_a_site_too_small_to_learn_are_not_extracted(site, tmp_path):
+    small = tmp_path / "small"
+    small.mkdir()
+    for page in sorted(SUGGEST.glob("*.txt"))[:2]:
+        text = page.read_text(encoding="utf-8").replace("harbour-times", "small-town")
+        (small / page.name).write_text(text.replace("Harbour", "Small"), encoding="utf-8")
+    seen: list[str] = []
+    profiles = learn_profiles(lambda: iter_inputs(InputConfig(paths=(str(site), str(small)))),
+                              load_rules(), lambda steps: _Counting(steps, seen))
+    assert [f.name for f in profiles.files] == [LABEL + "harbour-times.example"]
+    assert len(seen) == 5
+    assert not [s for s in seen if "/small/" in s]
