@@ -23,6 +23,7 @@ lose recurring ones. The file is checked with the loader and its tests before it
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import textwrap
@@ -137,7 +138,8 @@ class _PageReader:
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
         self.pipeline = Pipeline(rules)
-        self.seen: dict[tuple[str, ...], str] = {}
+        # per site, a digest of a page's lines -> the page
+        self.seen: dict[str | None, dict[bytes, str]] = {}
         # per site, a prose line -> the first page it was on
         self.prose: dict[str | None, dict[str, str]] = {}
 
@@ -162,8 +164,11 @@ class _PageReader:
         files = [self.rules.by_name(n) for n in doc.sites]
         lang = document_language(doc.blocks, guess_stoplist(doc.blocks), doc.raw.meta.get("lang"))
         page = Page.of(doc, text_rule_verdicts(files, doc.blocks, lang))
-        if page.texts in self.seen:
-            skipped.append(f"{page.source}: skipped: the same text as {self.seen[page.texts]}")
+        same = self.seen.setdefault(site, {})
+        digest = hashlib.blake2b("\n".join(page.texts).encode("utf-8", "surrogatepass"),
+                                 digest_size=16).digest()
+        if digest in same:
+            skipped.append(f"{page.source}: skipped: the same text as {same[digest]}")
             return None
         seen = self.prose.setdefault(site, {})
         copy = _copy_of(page, seen)
@@ -171,15 +176,16 @@ class _PageReader:
             skipped.append(f"{page.source}: skipped: most of its prose is on {copy} too (a "
                            "copy of the same story)")
             return None
-        self.seen[page.texts] = page.source
+        same[digest] = page.source
         for text in page.texts:
             if is_prose(text):
                 seen.setdefault(text, page.source)
         return page
 
     def forget(self, site: str | None) -> None:
-        """Let the prose lines of a site's pages go (its profile is learned)."""
+        """Let what was kept of a site's pages go (its profile is learned)."""
         self.prose.pop(site, None)
+        self.seen.pop(site, None)
 
 
 def _copy_of(page: Page, seen: dict[str, str]) -> str | None:
