@@ -124,7 +124,7 @@ def default_stages(keep_duplicates: bool, near_duplicates: str = "off",
         return []
     stages: list[CorpusStage] = [ExactDedup()]
     if near_duplicates != "off":
-        from cleaner.run.neardup import NearDuplicates  # numpy and datasketch: only when used
+        from cleaner.run.neardup import NearDuplicates  # numpy: only when used
 
         threshold = {} if near_threshold is None else {"threshold": near_threshold}
         stages.append(NearDuplicates(mark=near_duplicates == "mark", **threshold))
