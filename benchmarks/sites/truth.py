@@ -199,6 +199,11 @@ def html_to_lines(fragment: str) -> list[str]:
         root = lxml_html.fragment_fromstring(_CONTROL.sub("", fragment), create_parent="div")
     except (etree.ParserError, ValueError):
         return []
+    return _lines(root)
+
+
+def _lines(root: etree._Element) -> list[str]:
+    """The text of an element, one block a line."""
     out: list[str] = []
     current: list[str] = []
     _walk(root, out, current)
@@ -223,8 +228,4 @@ def page_to_lines(page: bytes) -> list[str]:
         root = lxml_html.document_fromstring(page)
     except (etree.ParserError, ValueError):
         return []
-    out: list[str] = []
-    current: list[str] = []
-    _walk(root, out, current)
-    _flush(out, current)
-    return out
+    return _lines(root)
