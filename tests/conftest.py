@@ -53,3 +53,16 @@ def pages_without_urls(tmp_path):
                          if not x.startswith("Source:"))
         (pages / p.name).write_text(text, encoding="utf-8")
     return pages
+
+
+# A short news story in paragraphs: the article of the guard's and lint's test pages.
+BRIDGE_STORY = [
+    "The city council voted on Monday to approve a new bridge over the river, ending two years "
+    "of debate about the crossing that links the old town with the growing northern districts.",
+    "Construction will start in the spring and is expected to take three years, the council "
+    "said in a statement, and the old ferry will keep running until the bridge is open.",
+    "Residents who spoke at the meeting welcomed the decision, although several asked the "
+    "council to keep the riverside path open to walkers and cyclists while the work goes on.",
+    "The engineers said the design leaves room for a tram line to be added later, should the "
+    "region decide to extend its network across the river in the coming decade.",
+]

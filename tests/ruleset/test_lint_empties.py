@@ -6,15 +6,9 @@ from cleaner.ruleset import load_rules, parse_rule_file
 from cleaner.ruleset.tools import ftr
 from cleaner.ruleset.tools.context import build_context
 from cleaner.ruleset.tools.lint import CODES, codes_help, lint
+from conftest import BRIDGE_STORY
 
-PARAGRAPHS = [
-    "The city council voted on Monday to approve a new bridge over the river, ending two years "
-    "of debate about the crossing that links the old town with the growing northern districts.",
-    "Construction will start in the spring and is expected to take three years, the council "
-    "said in a statement, and the old ferry will keep running until the bridge is open.",
-    "Residents who spoke at the meeting welcomed the decision, although several asked the "
-    "council to keep the riverside path open to walkers and cyclists while the work goes on.",
-]
+PARAGRAPHS = BRIDGE_STORY[:3]
 PAGE = ("<html><head><title>Council approves the new bridge</title></head><body><main><article>"
         "<h1>Council approves the new bridge</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
         + "</article><aside class='sidebar'><ul><li><a href='/a'>Most read: Weather warning"

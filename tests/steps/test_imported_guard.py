@@ -8,17 +8,9 @@ from cleaner.ruleset import load_rules, parse_rule_file
 from cleaner.ruleset.tools.context import with_file
 from cleaner.run.pipeline import build_steps, clean_one
 from cleaner.steps.core import kept_share
+from conftest import BRIDGE_STORY
 
-ARTICLE = [
-    "The city council voted on Monday to approve a new bridge over the river, ending two years "
-    "of debate about the crossing that links the old town with the growing northern districts.",
-    "Construction will start in the spring and is expected to take three years, the council "
-    "said in a statement, and the old ferry will keep running until the bridge is open.",
-    "Residents who spoke at the meeting welcomed the decision, although several asked the "
-    "council to keep the riverside path open to walkers and cyclists while the work goes on.",
-    "The engineers said the design leaves room for a tram line to be added later, should the "
-    "region decide to extend its network across the river in the coming decade.",
-]
+ARTICLE = BRIDGE_STORY
 SIDEBAR = ["Most read: Weather warning for the weekend", "Most read: Local team wins the cup",
            "Most read: Market opens on Sunday"]
 PAGE = ("<!doctype html><html><head><title>Council approves the new bridge</title></head><body>"
