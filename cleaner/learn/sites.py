@@ -54,10 +54,7 @@ class Profiles:
     def add_to(self, rules: RuleSet) -> RuleSet:
         """The rule set with the profiles added, after every file of the same kind (a site's
         own rule file, by host, stays beside its profile)."""
-        if not self.files:
-            return rules
-        files = sorted((*rules.files, *self.files), key=lambda f: (not f.is_default, f.name))
-        return RuleSet(tuple(files), rules.replaced)
+        return rules.adding(self.files) if self.files else rules
 
 
 def profile_name(host: str) -> str:

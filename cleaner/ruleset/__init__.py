@@ -707,15 +707,16 @@ class RuleFile:
         return self.name == DEFAULT_NAME
 
     def match_reason(self, url: str | None, source_text: str,
-                     regexes: bool = True) -> str | None:
+                     regexes: bool = True, host: str | None = None) -> str | None:
         """Why this file applies to a document (host or fingerprints), or None.
 
         ``regexes`` False says that no regex fingerprint is in the source (one search for all of
-        them found none: see :meth:`RuleSet.select`).
+        them found none: see :meth:`RuleSet.select`); ``host``: the URL's host, when the caller
+        has it already (a run with many learned profiles asks every file).
         """
         if self.is_default:
             return "default: applies to every document"
-        host = host_of(url)
+        host = host or host_of(url)
         if host:
             for h in self.hosts:
                 if host.endswith(h) if h.startswith(".") else (
@@ -829,6 +830,13 @@ class RuleSet:
     def by_name(self, name: str) -> RuleFile:
         return next(f for f in self.files if f.name == name)
 
+    def adding(self, new: Sequence[RuleFile]) -> RuleSet:
+        """The rule set with ``new`` files added, each replacing a file of the same name, in
+        the order files apply (``_default`` first, then by name)."""
+        names = {f.name for f in new}
+        files = [f for f in self.files if f.name not in names] + list(new)
+        return RuleSet(tuple(sorted(files, key=_file_order)), self.replaced)
+
     def select(self, url: str | None, source_text: str) -> Selection:
         """The files that apply to a document with this URL and decoded source.
 
@@ -841,8 +849,9 @@ class RuleSet:
         # One search for every regex fingerprint: on most pages none is there, and each search
         # of its own encodes the whole page again.
         regexes = screen is None or screen.search(source_text) is not None
+        host = host_of(url)
         found = [(f, why) for f in self.files
-                 if (why := f.match_reason(url, source_text, regexes)) is not None]
+                 if (why := f.match_reason(url, source_text, regexes, host)) is not None]
         found.sort(key=lambda fw: (not fw[0].is_default, fw[1].startswith("host ")))
         return Selection(tuple(f for f, _ in found), tuple(why for _, why in found))
 
@@ -892,8 +901,12 @@ def load_rules(dirs: Sequence[Path] = (), bundled: bool = True) -> RuleSet:
             by_name[f.name] = f
     if not by_name:
         raise ConfigError(f"no rule files (*.toml) in {', '.join(map(str, dirs))}")
-    files = sorted(by_name.values(), key=lambda f: (not f.is_default, f.name))
+    files = sorted(by_name.values(), key=_file_order)
     return RuleSet(tuple(files), tuple(replaced))
+
+
+def _file_order(f: RuleFile) -> tuple[bool, str]:
+    return (not f.is_default, f.name)
 
 
 # --- applying -----------------------------------------------------------------------------------

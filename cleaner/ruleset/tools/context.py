@@ -281,9 +281,7 @@ def problem_line(source: TomlSource, problem: LoadProblem) -> int:
 
 def with_file(rules: RuleSet, new: RuleFile) -> RuleSet:
     """The rule set with ``new`` added, replacing a file of the same name."""
-    files = [f for f in rules.files if f.name != new.name] + [new]
-    files.sort(key=lambda f: (not f.is_default, f.name))
-    return RuleSet(tuple(files))
+    return RuleSet(rules.adding([new]).files)
 
 
 def base_rules(rules_dirs: Sequence[Path]) -> RuleSet:
