@@ -1,6 +1,6 @@
 """Cruft left and article lost, per site, on a set of many pages of each of several real sites.
 
-usage: python benchmarks/profiles.py DIR [--only SYSTEM ...] [--half tune|report]
+usage: python benchmarks/profiles.py DIR [--only SYSTEM ...] [--half tune|report] [--text]
        [--cleaner-arg ARG ...] [--per-page CSV] [--jobs N]
 
 DIR is laid out by ``benchmarks/sites/fetch.py``: ``manifest.jsonl`` (``id``, ``path``, ``url``,
@@ -19,6 +19,10 @@ the URLs and sites from the manifest via --manifest, --keep-duplicates so every 
 output). When ``cleaner clean --help`` lists ``--no-learn``, cleaner runs twice, with and without
 learned site profiles. Sites fall in two halves by a hash of their name (``tune`` and
 ``report``), printed apart: tune a learner on one half, report it on the other.
+
+With ``--text`` the systems are text mode's: each page's naive text scrape ``<site>/<n>.scrape.txt``
+(written by ``benchmarks/sites/scrape.py``) as it is ("scrape, uncleaned") and cleaned by
+``cleaner clean`` ("cleaner, text mode"; --cleaner-arg=--no-learn for the classifier alone).
 """
 
 from __future__ import annotations
@@ -138,19 +142,35 @@ def cleaner_help() -> str:
     return proc.stdout
 
 
-def cleaner_run(extra: Sequence[str], jobs: int) -> Callable[[Path, Sequence[Page]], Outputs]:
-    """``cleaner clean`` over all the pages in one run, from ``root``, with the manifest."""
+SCRAPE = ".scrape.txt"
+
+
+def scrape_as_is(root: Path, pages: Sequence[Page]) -> Outputs:
+    """The naive text scrape of each page (benchmarks/sites/scrape.py), as it is."""
+    return {p.id: (root / p.path).with_suffix(SCRAPE).read_text("utf-8") for p in pages}
+
+
+def cleaner_run(extra: Sequence[str], jobs: int,
+                suffix: str = "") -> Callable[[Path, Sequence[Page]], Outputs]:
+    """``cleaner clean`` over all the pages in one run, from ``root``, with the manifest;
+    with ``suffix`` (``.scrape.txt``), over the files beside the pages with that suffix."""
 
     def run(root: Path, pages: Sequence[Page]) -> Outputs:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "out.jsonl"
-            args = [*CLEANER, "clean", "--manifest", "manifest.jsonl", "--keep-duplicates",
-                    "-q", "-j", str(jobs), "-o", str(out), *extra, *(p.path for p in pages)]
+            manifest = Path(tmp) / "manifest.jsonl"
+            paths = {p.id: str(Path(p.path).with_suffix(suffix)) if suffix else p.path
+                     for p in pages}
+            manifest.write_text("".join(json.dumps({"path": paths[p.id], "url": p.url,
+                                                    "site": p.site}) + "\n" for p in pages),
+                                encoding="utf-8")
+            args = [*CLEANER, "clean", "--manifest", str(manifest), "--keep-duplicates",
+                    "-q", "-j", str(jobs), "-o", str(out), *extra, *paths.values()]
             proc = subprocess.run(args, cwd=root, capture_output=True, text=True, check=False)
             if proc.returncode not in (0, 1) or not out.exists():
                 raise SystemExit(f"profiles: cleaner failed ({proc.returncode}): "
                                  f"{proc.stderr.strip()[-2000:]}")
-            by_path = {p.path: p.id for p in pages}
+            by_path = {paths[p.id]: p.id for p in pages}
             outputs: Outputs = {}
             with out.open(encoding="utf-8") as fh:
                 for line in fh:
@@ -163,9 +183,13 @@ def cleaner_run(extra: Sequence[str], jobs: int) -> Callable[[Path, Sequence[Pag
     return run
 
 
-def systems(jobs: int, extra: Sequence[str] = ()) -> dict[str, Callable[[Path, Sequence[Page]],
-                                                                         Outputs]]:
-    """The systems to compare; the learning rows appear when cleaner has --no-learn."""
+def systems(jobs: int, extra: Sequence[str] = (),
+            text: bool = False) -> dict[str, Callable[[Path, Sequence[Page]], Outputs]]:
+    """The systems to compare; the learning rows appear when cleaner has --no-learn; with
+    ``text``, text mode's systems on the pages' scrapes."""
+    if text:
+        return {"scrape, uncleaned": scrape_as_is,
+                "cleaner, text mode": cleaner_run(list(extra), jobs, SCRAPE)}
     found: dict[str, Callable[[Path, Sequence[Page]], Outputs]] = {
         "page, uncleaned": page_as_is,
         "trafilatura alone": trafilatura_alone,
@@ -221,13 +245,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--cleaner-arg", action="append", default=[], metavar="ARG",
                     help="pass ARG to every cleaner run (repeatable), e.g. "
                          "--cleaner-arg=--learn-min-pages=3")
+    ap.add_argument("--text", action="store_true",
+                    help="text mode: the pages' naive scrapes (benchmarks/sites/scrape.py)")
     args = ap.parse_args(argv)
     if not (args.dir / "manifest.jsonl").is_file():
         print(f"profiles: {args.dir}: no manifest.jsonl here; lay the set out with "
               "benchmarks/sites/fetch.py", file=sys.stderr)
         return 2
     pages = [p for p in load_pages(args.dir) if args.half in (None, half(p.site))]
-    found = systems(args.jobs, args.cleaner_arg)
+    found = systems(args.jobs, args.cleaner_arg, args.text)
     chosen = args.only or list(found)
     unknown = [n for n in chosen if n not in found]
     if unknown:
