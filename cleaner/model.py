@@ -224,6 +224,8 @@ class Doc:
         warnings: problems that did not cost the document (a refused URL, failed metadata
             extraction), each ``"<kind>: <detail>"``; counted in the summary by kind.
         extracted: an HTML document as extraction left it, for HTML mode's fallback.
+        near_duplicate_of: the id of the kept document this one nearly duplicates, when the
+            run keeps near-duplicates marked (``--near-duplicates mark``); ``""`` otherwise.
     """
 
     raw: RawDoc
@@ -242,6 +244,7 @@ class Doc:
     removals: tuple[Removal, ...] = ()
     warnings: tuple[str, ...] = ()
     extracted: Doc | None = None
+    near_duplicate_of: str = ""
 
     @property
     def text(self) -> str:

@@ -22,6 +22,9 @@ from cleaner.outputs.jsonl import RECORD_KEYS, source_from_record
 
 # What reading a file may raise once it has opened: the OS, a gzip stream cut short or damaged.
 READ_ERRORS = (OSError, EOFError, zlib.error)
+# Record keys added after archives were first written, with what an older archive's record
+# reads as (its records named no near-duplicate; a mark was only among its warnings).
+ADDED_KEYS: dict[str, Any] = {"near_duplicate_of": ""}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +56,8 @@ class ArchivedDoc:
     def record(self) -> dict[str, Any]:
         """The JSONL record ``cleaner clean`` wrote for this document, key for key."""
         stored = self.meta["record"]
-        return {k: (self.text if k == "text" else stored.get(k)) for k in RECORD_KEYS}
+        return {k: (self.text if k == "text" else stored.get(k, ADDED_KEYS.get(k)))
+                for k in RECORD_KEYS}
 
     def raw_doc(self) -> RawDoc:
         """The raw capture as the input it was: cleaning it again gives the same document id."""

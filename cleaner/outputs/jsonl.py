@@ -17,7 +17,7 @@ from cleaner.outputs.atomic import OutputError, OutputGroup
 from cleaner.safetext import path_text, utf8_safe
 
 RECORD_KEYS = ("id", "url", "title", "text", "lang", "site", "published", "author", "source",
-               "digest", "tool", "rules")
+               "digest", "tool", "rules", "near_duplicate_of")
 # The record's JSON Schema (README, Output): every key in every record, each with one JSON type,
 # so that tools inferring a schema from some records (datasets, polars, pyarrow) read them all.
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "record.schema.json"
@@ -28,7 +28,10 @@ def to_record(doc: Doc, rules_version: str) -> dict[str, Any]:
 
     A value that is not known is an empty string, never null, and a source position that
     does not apply is 0: a null-typed column (all of one file's authors unknown) is what
-    makes ``datasets`` and ``polars`` refuse to read files together.
+    makes ``datasets`` and ``polars`` refuse to read files together. So ``near_duplicate_of``
+    is ``""`` on every document that is not a marked near-duplicate: a run without one must
+    read together with a run with one (a list of the document's warnings, empty in most
+    runs, would be a null-typed column in them).
     """
     return {
         "id": doc.id,
@@ -43,6 +46,7 @@ def to_record(doc: Doc, rules_version: str) -> dict[str, Any]:
         "digest": doc.raw.digest,
         "tool": TOOL,
         "rules": rules_version,
+        "near_duplicate_of": doc.near_duplicate_of,
     }
 
 

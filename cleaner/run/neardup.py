@@ -264,7 +264,8 @@ class NearDuplicates:
     Args:
         threshold: the estimated Jaccard similarity of the two texts' shingles at and above
             which a document is a near-duplicate (0 < threshold <= 1).
-        mark: keep a near-duplicate with a warning naming the kept document, instead of
+        mark: keep a near-duplicate with a warning naming the kept document, and its id in
+            ``Doc.near_duplicate_of`` (the record's ``near_duplicate_of``), instead of
             rejecting it. A marked document is not indexed: a later copy is named against the
             first kept one, as in reject mode.
     """
@@ -309,9 +310,11 @@ class NearDuplicates:
             self._add(np.array([_id_int(doc.id)], dtype=np.uint64), sig, keys)
             return doc
         similarity, number = match
-        what = f"of document {_id_text(self._id(number))} (similarity {similarity:.2f})"
+        kept = _id_text(self._id(number))
+        what = f"of document {kept} (similarity {similarity:.2f})"
         if self.mark:  # a warning is "kind: detail"; the run summary counts it by its kind
-            return replace(doc, warnings=(*doc.warnings, f"near-duplicate: {what}"))
+            return replace(doc, warnings=(*doc.warnings, f"near-duplicate: {what}"),
+                           near_duplicate_of=kept)
         return Reject(RejectReason.NEAR_DUPLICATE, f"near-duplicate {what}", doc.raw.source)
 
     def _nearest(self, sig: Signature, keys: Keys) -> tuple[float, int] | None:

@@ -70,7 +70,8 @@ def test_seeds_golden(seeds_out, golden):
 def test_record_schema_and_key_order(seeds_out):
     for rec in seeds_out[0]:
         assert list(rec) == ["id", "url", "title", "text", "lang", "site", "published", "author",
-                             "source", "digest", "tool", "rules"]
+                             "source", "digest", "tool", "rules", "near_duplicate_of"]
+        assert rec["near_duplicate_of"] == ""  # the seeds hold no near-duplicate
         assert "\n\n\n" not in rec["text"]
         assert not rec["title"] or not rec["text"].startswith(rec["title"])
         assert rec["digest"].startswith("sha256:")

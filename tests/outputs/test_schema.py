@@ -2,11 +2,13 @@
 
 The fast tests validate records of runs over every input kind against
 ``cleaner/record.schema.json``; the ``datasets`` tests load two runs' files together with the
-real Hugging Face ``datasets`` and with polars, as users do.
+real Hugging Face ``datasets`` and with polars, as users do: one run marks a near-duplicate
+(``near_duplicate_of`` names the kept document), the other has none (``""`` in every record).
 """
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from warcio.warcwriter import WARCWriter
 from cleaner.cli import main
 from cleaner.model import Source
 from cleaner.outputs.jsonl import SCHEMA_FILE, read_jsonl, source_from_record
+from conftest import FIXTURES
 
 WORDS = ("The council met on Tuesday to discuss the {0} budget for the coming year, and members "
          "agreed that the {0} plan needs more money for schools, roads and parks in the city.")
@@ -43,19 +46,22 @@ def write_warc(path: Path) -> None:
                 payload=io.BytesIO(page(topic).encode()), http_headers=http))
 
 
-def run_one(tmp_path: Path, name: str, make) -> Path:
+def run_one(tmp_path: Path, name: str, make, *options: str) -> Path:
     """One ``cleaner clean`` run over what ``make(dir)`` puts in a fresh directory."""
     inputs = tmp_path / f"in-{name}"
     inputs.mkdir()
     make(inputs)
     out = tmp_path / f"{name}.jsonl"
-    assert main(["clean", str(inputs), "-q", "-o", str(out)]) == 0
+    assert main(["clean", str(inputs), "-q", "-o", str(out), *options]) == 0
     return out
 
 
 def html_and_text(folder: Path) -> None:
+    """Pages and text scrapes, among them a wire story and the same story edited."""
     canonical = '<link rel="canonical" href="https://news.example/oak">'
     (folder / "oak.html").write_text(page("oak", canonical), encoding="utf-8")
+    for name, story in (("wire-1.txt", "story.txt"), ("wire-2.txt", "edited.txt")):
+        shutil.copy(FIXTURES / "neardup" / story, folder / name)
     (folder / "elm.txt").write_text(prose("elm"), encoding="utf-8")  # no URL at all
     (folder / "ash.txt").write_text(prose("ash") + "Source: https://news.example/ash\n",
                                     encoding="utf-8")
@@ -73,7 +79,19 @@ def jsonl_and_warc(folder: Path) -> None:
 
 @pytest.fixture
 def two_runs(tmp_path):
-    return [run_one(tmp_path, "pages", html_and_text), run_one(tmp_path, "exports", jsonl_and_warc)]
+    """The first run marks one near-duplicate; the second has none to mark."""
+    return [run_one(tmp_path, "pages", html_and_text, "--near-duplicates", "mark"),
+            run_one(tmp_path, "exports", jsonl_and_warc, "--near-duplicates", "mark")]
+
+
+def marks(path: Path) -> list[str]:
+    return [r["near_duplicate_of"] for r in read_jsonl(path) if r["near_duplicate_of"]]
+
+
+def test_one_run_marks_a_near_duplicate_and_the_other_none(two_runs):
+    by_name = {r["source"]["path"].rsplit("/", 1)[-1]: r["id"] for r in read_jsonl(two_runs[0])}
+    assert marks(two_runs[0]) == [by_name["wire-1.txt"]]
+    assert marks(two_runs[1]) == []
 
 
 def json_type(value) -> str:
@@ -94,7 +112,7 @@ def test_every_record_of_every_input_kind_validates(two_runs):
     validator = Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
     Draft202012Validator.check_schema(validator.schema)
     records = [r for path in two_runs for r in read_jsonl(path)]
-    assert len(records) == 8
+    assert len(records) == 10
     for record in records:
         errors = [e.message for e in validator.iter_errors(record)]
         assert errors == [], record
@@ -112,6 +130,7 @@ def test_each_key_has_one_json_type_in_every_record(two_runs):
     assert {k: v for k, v in seen.items() if len(v) > 1} == {}
     assert seen["source.line"] == seen["source.offset"] == {"integer"}
     assert seen["published"] == {"string"}
+    assert seen["near_duplicate_of"] == {"string"}
 
 
 def test_the_schema_names_the_keys_in_record_order():
@@ -145,26 +164,29 @@ def test_source_read_back_from_a_record(stored, expected):
 
 
 STRING_KEYS = ("id", "url", "title", "text", "lang", "site", "published", "author", "digest",
-               "tool", "rules")
+               "tool", "rules", "near_duplicate_of")
 
 
 @pytest.mark.datasets
-def test_hugging_face_datasets_loads_two_runs_together(two_runs, tmp_path, monkeypatch):
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_hugging_face_datasets_loads_two_runs_together(two_runs, tmp_path, monkeypatch, order):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     datasets = pytest.importorskip("datasets")
     datasets.disable_progress_bars()
-    # The run whose dates are all unknown first: its column types must not be null.
-    loaded = datasets.load_dataset("json", data_files=[str(p) for p in two_runs], split="train",
-                                   cache_dir=str(tmp_path / "hf"))
-    assert loaded.num_rows == 8
+    # Either run first: the one whose dates are all unknown and the one that marks no
+    # near-duplicate must not make a null-typed column.
+    loaded = datasets.load_dataset("json", data_files=[str(two_runs[i]) for i in order],
+                                   split="train", cache_dir=str(tmp_path / "hf"))
+    assert loaded.num_rows == 10
     features = loaded.features
     assert all(features[k] == datasets.Value("string") for k in STRING_KEYS)
     assert features["source"] == {"path": datasets.Value("string"),
                                   "line": datasets.Value("int64"),
                                   "offset": datasets.Value("int64")}
     # The first run knows no date at all; the second knows one: one string column still.
-    assert sorted(loaded["published"]) == ["", "", "", "", "", "", "", "2025-01-02"]
+    assert sorted(loaded["published"]) == [""] * 9 + ["2025-01-02"]
+    assert [m for m in loaded["near_duplicate_of"] if m] == marks(two_runs[0])
 
 
 @pytest.mark.datasets
@@ -173,7 +195,10 @@ def test_polars_reads_each_run_and_both_together(two_runs):
     frames = [pl.read_ndjson(p) for p in two_runs]
     assert frames[0].schema == frames[1].schema
     both = pl.concat(frames)
-    assert both.height == 8
+    assert both.height == 10
     assert both.schema["author"] == pl.String
+    assert both.schema["near_duplicate_of"] == pl.String
+    assert both.filter(pl.col("near_duplicate_of") != "")["near_duplicate_of"].to_list() == \
+        marks(two_runs[0])
     assert both.schema["source"] == pl.Struct({"path": pl.String, "line": pl.Int64,
                                                "offset": pl.Int64})
