@@ -392,9 +392,7 @@ def _learn(cfg: Config, reporter: Reporter, rules: RuleSet
     for line in profiles.report:
         reporter.note(f"profile: {line}")
     if profiles.files:
-        reporter.note(f"learned the profiles of {len(profiles.files)} sites from "
-                      f"{profiles.sampled} of their pages; what they remove is explained as "
-                      "profile:HOST")
+        reporter.note(profiles.summary())
     return profiles.add_to(rules), tuple(profiles.sources)
 
 

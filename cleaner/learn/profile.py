@@ -24,6 +24,7 @@ lose recurring ones. The file is checked with the loader and its tests before it
 from __future__ import annotations
 
 import hashlib
+import html
 import math
 import re
 import textwrap
@@ -38,6 +39,7 @@ import re2
 
 from cleaner.config import ConfigError, InputConfig
 from cleaner.inputs import iter_inputs
+from cleaner.learn.themes import Theme, group_themes, page_marks, public_host
 from cleaner.model import Block, Doc, RawDoc, Reject, Skipped, Source
 from cleaner.ruleset import (
     LINK_LIST_MAX_WORDS,
@@ -118,6 +120,10 @@ def read_sites(paths: Sequence[str], rules: RuleSet, max_pages: int
         if host is None:
             skipped.append(f"{page.source}: skipped: no URL, so no site (give the site's pages "
                            "to `cleaner rules suggest --host HOST`)")
+            continue
+        if public_host(host) is None:
+            skipped.append(f"{page.source}: skipped: its URL's host {host} is no public site's "
+                           "(a site built locally?): give the pages their URLs (a manifest)")
             continue
         site = sites.setdefault(host, [])
         if len(site) < max_pages:
@@ -225,16 +231,22 @@ class Analysis:
     proposals: list[Proposal] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
+    # A theme's line must be on the pages of this many sites (else it is one site's own).
+    min_hosts: int = 1
+    sites: Counter[str] = field(default_factory=Counter)  # line -> on pages of how many hosts
 
     def recurring(self, text: str) -> bool:
         return (self.df[text] >= self.threshold and len(text.split()) <= MAX_WORDS
-                and any(ch.isalnum() for ch in text) and text not in self.headlines)
+                and any(ch.isalnum() for ch in text) and text not in self.headlines
+                and (self.min_hosts <= 1 or self.sites[text] >= self.min_hosts))
 
     def template(self, text: str) -> bool:
         """A recurring line that is never inside a page's own article (see :func:`_inside`)."""
         return self.recurring(text) and text not in self.inside
 
     def on(self, text: str) -> str:
+        if self.min_hosts > 1:
+            return f"on {self.df[text]} of {len(self.pages)} pages of {self.sites[text]} sites"
         return f"on {self.df[text]} of {len(self.pages)} pages"
 
     def covered(self, page: Page) -> set[int]:
@@ -286,17 +298,26 @@ def shape_pattern(text: str) -> str:
     return "^" + _body(text) + "$"
 
 
-def analyse(pages: list[Page]) -> Analysis:
+def analyse(pages: list[Page], min_hosts: int = 1) -> Analysis:
     """Count in how many pages each line (each shape: see :func:`shape`) occurs, and find the
-    headlines among them."""
+    headlines among them; ``min_hosts``: a line must be on the pages of this many sites (the
+    hosts of their URLs) to recur (a theme's template)."""
     shapes: Counter[str] = Counter()
+    hosts: dict[str, set[str | None]] = {}
     first: dict[str, tuple[int, int]] = {}
     for n, page in enumerate(pages):
-        shapes.update({shape(t) for t in page.texts})
+        shaped = {shape(t) for t in page.texts}
+        shapes.update(shaped)
+        if min_hosts > 1:
+            host = host_of(page.url)
+            for s in shaped:
+                hosts.setdefault(s, set()).add(host)
         for i, text in enumerate(page.texts):
             first.setdefault(text, (n, i))
     df: Counter[str] = Counter({t: shapes[shape(t)] for t in first})
-    a = Analysis(pages, max(2, math.ceil(len(pages) / 2)), df, first=first)
+    a = Analysis(pages, max(2, math.ceil(len(pages) / 2)), df, first=first, min_hosts=min_hosts)
+    if min_hosts > 1:
+        a.sites = Counter({t: len(hosts[shape(t)] - {None}) for t in first})
     a.headlines = _headlines(a)
     a.inside = _inside(a)
     return a
@@ -495,6 +516,8 @@ def _why_no_rule(a: Analysis, text: str, covered: dict[int, set[int]]) -> str | 
     if text in a.headlines:
         return (f"no rule for {text!r} ({a.on(text)}): the headline of {a.headlines[text]}, "
                 "linked from other pages")
+    if a.min_hosts > 1 and a.sites[text] < a.min_hosts:
+        return f"no rule for {text!r} ({a.on(text)}): one site's line, not the theme's"
     if len(text.split()) > MAX_WORDS:
         return (f"skipped {text[:60]!r}...: {a.on(text)} but long prose "
                 f"({len(text.split())} words); review by hand")
@@ -509,9 +532,10 @@ def _why_no_rule(a: Analysis, text: str, covered: dict[int, set[int]]) -> str | 
     return None
 
 
-def propose(pages: list[Page]) -> Analysis:
-    """Analyse the pages and propose truncations, link lists and dropped lines."""
-    a = analyse(pages)
+def propose(pages: list[Page], min_hosts: int = 1) -> Analysis:
+    """Analyse the pages and propose truncations, link lists and dropped lines; a line must
+    be on the pages of ``min_hosts`` sites (a theme's template)."""
+    a = analyse(pages, min_hosts)
     _propose_truncations(a)
     _propose_link_lists(a)
     _propose_drop_lines(a)
@@ -537,12 +561,19 @@ def _fingerprints(a: Analysis, rules: RuleSet, pages: list[Page]) -> list[str]:
     return picked[:MAX_FINGERPRINTS]
 
 
-def match_table(a: Analysis, rules: RuleSet, hosts: Sequence[str]) -> dict[str, Any]:
-    """``[match]``: hosts from the URLs (or --host), fingerprints for pages without a URL."""
+def match_table(a: Analysis, rules: RuleSet, hosts: Sequence[str],
+                marks: Sequence[str] = ()) -> dict[str, Any]:
+    """``[match]``: hosts from the URLs (or --host), fingerprints for pages without a URL; a
+    theme's ``marks`` found in all its pages are fingerprints too (new sites of the theme)."""
     found = sorted({h for p in a.pages if (h := host_of(p.url))} | set(hosts))
     table: dict[str, Any] = {}
     if found:
         table["hosts"] = found
+    fps = [m for m in marks if all(m in p.source_text for p in a.pages)][:MAX_FINGERPRINTS]
+    if fps:
+        table["fingerprints"] = fps
+        table["min_fingerprints"] = min(2, len(fps))
+        a.notes.append(f"the theme's marks, for its other sites: {', '.join(map(repr, fps))}")
     unmatched = [p for p in a.pages if not hosts and not host_of(p.url)]
     if unmatched:
         fps = _fingerprints(a, rules, unmatched)
@@ -668,8 +699,9 @@ def pick_tests(a: Analysis, rules: RuleSet, label: str, host: str | None
 
 def _data(name: str, a: Analysis, match: dict[str, Any], tests: list[dict[str, Any]]
           ) -> dict[str, Any]:
+    of = "the site" if a.min_hosts <= 1 else f"{len(match.get('hosts', []))} sites of one theme"
     data: dict[str, Any] = {
-        "description": f"{name}: learned by cleaner from {len(a.pages)} pages of the site; "
+        "description": f"{name}: learned by cleaner from {len(a.pages)} pages of {of}; "
         "review before use.", "match": match}
     for directive in ("truncate_at", "drop_link_list", "drop_line"):
         tables = [p.table for p in a.proposals if p.directive == directive]
@@ -683,7 +715,9 @@ def _header(a: Analysis) -> str:
     return "\n".join(textwrap.wrap(
         f"Learned by cleaner (rules learn, rules suggest) from {len(a.pages)} pages: a line is "
         "boilerplate "
-        f"when it recurs on at least {a.threshold} of them and is not long prose. Review every "
+        f"when it recurs on at least {a.threshold} of them"
+        + (f" (of {a.min_hosts} sites or more)" if a.min_hosts > 1 else "")
+        + " and is not long prose. Review every "
         "rule (is it boilerplate on the site's other pages too?), rename rules by what they "
         "remove, then run `cleaner rules check` on the file.", 96))
 
@@ -713,15 +747,17 @@ def suggest(paths: Sequence[str], rules: RuleSet, name: str | None,
 
 def learn_site(pages: list[Page], rules: RuleSet, name: str | None,
                hosts: Sequence[str] = (), skipped: Sequence[str] = (),
-               label: str | None = None) -> Suggestion:
+               label: str | None = None, theme: Sequence[str] | None = None) -> Suggestion:
     """Propose a rule file from the pages of one site (at least 2), with tests taken from the
     pages, and check it with the loader and its tests.
 
     ``label`` names the file in rule ids (default ``NAME.toml``): a profile learned during a run
-    is ``profile:HOST``, so that what it removes says so.
+    is ``profile:HOST``, so that what it removes says so. ``theme``: the pages are of several
+    sites of one theme (``hosts``); a line must recur on the pages of two of them, and these
+    marks of the theme, where all the pages have them, are the file's fingerprints.
     """
-    a = propose(pages)
-    match = match_table(a, rules, hosts)
+    a = propose(pages, 1 if theme is None else 2)
+    match = match_table(a, rules, hosts, theme or ())
     if not name and not match.get("hosts"):
         a.notes.append("no host to name the file after: named 'site'; give --name")
     name = name or (match.get("hosts") or ["site"])[0]
@@ -734,7 +770,10 @@ def learn_site(pages: list[Page], rules: RuleSet, name: str | None,
     tests = pick_tests(a, context, label, hosts[0] if hosts else None)
     if not tests:
         raise ConfigError("no page keeps a line of its own after cleaning: no test can be built")
-    text = dumps(_data(name, a, match, [c.table for c in tests]), {(): _header(a)})
+    tables = [c.table for c in tests]
+    if match.get("fingerprints"):
+        tables.append(_marks_test(tables[0], match["fingerprints"]))
+    text = dumps(_data(name, a, match, tables), {(): _header(a)})
     final = parse_rule_file(text.encode("utf-8"), name, label)
     results = [run_rule_test(with_file(rules, final), final, t) for t in final.tests]
     report = _report(a, tests, list(skipped))
@@ -742,6 +781,26 @@ def learn_site(pages: list[Page], rules: RuleSet, name: str | None,
                for r in results if not r.passed]
     return Suggestion(name, text, report, all(r.passed for r in results), final,
                       len(a.proposals))
+
+
+def _marks_test(table: dict[str, Any], marks: Sequence[str]) -> dict[str, Any]:
+    """A test page of a new site of the theme: a test's lines as an HTML page that loads the
+    theme's scripts and stylesheets (its marks), with no URL, so that the file applies by its
+    fingerprints."""
+    head = []
+    for mark in marks:
+        path = "/" + mark.lstrip("/") + ("" if mark.endswith((".js", ".css")) else "style.css")
+        head.append(f'<script src="{html.escape(path)}"></script>' if path.endswith(".js")
+                    else f'<link rel="stylesheet" href="{html.escape(path)}">')
+    body = "".join(f"<p>{html.escape(line)}</p>\n" for line in table["input"].splitlines()
+                   if line.strip())
+    page = (f"<html><head>{''.join(dict.fromkeys(head))}</head><body><article>\n{body}"
+            "</article></body></html>\n")
+    out = {"name": f"{table['name']}_by_its_marks", "kind": "html", "input": page,
+           "must_contain": table["must_contain"]}
+    if "must_not_contain" in table:
+        out["must_not_contain"] = table["must_not_contain"]
+    return out
 
 
 def _load(name: str, label: str, a: Analysis, match: dict[str, Any],
@@ -785,28 +844,52 @@ class Learned:
 
 def learn(paths: Sequence[str], rules: RuleSet, min_pages: int = MIN_PAGES,
           max_pages: int = MAX_PAGES) -> Learned:
-    """Learn the profile of every site with at least ``min_pages`` pages in the inputs."""
+    """Learn the profile of every site with at least ``min_pages`` pages in the inputs, and of
+    every theme (see :mod:`cleaner.learn.themes`) whose smaller sites have as many together."""
     sites, skipped = read_sites(paths, rules, max_pages)
-    report = list(skipped)
-    files: list[Suggestion] = []
+    learned = Learned([], list(skipped))
+    small: dict[str, list[Page]] = {}
     for host in sorted(sites):
-        pages = sites[host]
-        if len(pages) < max(2, min_pages):
-            report.append(f"{host}: {len(pages)} page(s), fewer than {min_pages}: "
-                          "nothing learned")
-            continue
-        try:
-            found = learn_site(pages, rules, _file_name(host))
-        except ConfigError as exc:
-            report.append(f"{host}: nothing learned: {exc}")
-            continue
-        if not found.proposed:
-            report.append(f"{host}: {len(pages)} pages, no recurring lines that the existing "
-                          "rules leave: nothing learned")
-            continue
-        files.append(found)
-        report += [f"{host}: {line}" for line in found.report]
-    return Learned(files, report)
+        if len(sites[host]) < max(2, min_pages):
+            small[host] = sites[host]
+        else:
+            _learn_one(learned, host, sites[host], rules, _file_name(host))
+    found = group_themes({h: _marks(h, pages) for h, pages in small.items()})
+    for theme in found:
+        pages = [p for h in theme.hosts for p in small[h]][:max_pages]
+        if len(pages) >= max(2, min_pages):
+            learned.report.append(f"{theme.key}: the theme of {', '.join(theme.hosts)}")
+            _learn_one(learned, theme.key, pages, rules, f"theme-{theme.name}", theme)
+            for h in theme.hosts:
+                small.pop(h)
+    for host, pages in small.items():
+        learned.report.append(f"{host}: {len(pages)} page(s), fewer than {min_pages}: "
+                              "nothing learned")
+    return learned
+
+
+def _marks(host: str, pages: Sequence[Page]) -> set[str]:
+    marks: set[str] = set()
+    for page in pages:
+        marks |= page_marks(page.source_text.encode("utf-8", "surrogatepass"), host)
+    return marks
+
+
+def _learn_one(learned: Learned, key: str, pages: list[Page], rules: RuleSet, name: str,
+               theme: Theme | None = None) -> None:
+    """Learn one site's (or theme's) file into ``learned``, or say why not."""
+    try:
+        found = learn_site(pages, rules, name, theme.hosts if theme else (),
+                           theme=theme.marks if theme else None)
+    except ConfigError as exc:
+        learned.report.append(f"{key}: nothing learned: {exc}")
+        return
+    if not found.proposed:
+        learned.report.append(f"{key}: {len(pages)} pages, no recurring lines that the "
+                              "existing rules leave: nothing learned")
+        return
+    learned.files.append(found)
+    learned.report += [f"{key}: {line}" for line in found.report]
 
 
 def _file_name(host: str) -> str:

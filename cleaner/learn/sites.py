@@ -10,12 +10,22 @@ learned profiles added to the rule set as rule files labelled ``profile:HOST``: 
 remove is explained as any rule's removal is, with the share of the site's pages the line was
 on in its reason, and the prose guard applies to them as to any site's rules.
 
+Sites with too few pages to learn alone are grouped by theme (:mod:`cleaner.learn.themes`:
+the scripts and stylesheets their pages load from their own hosts, such as a WordPress theme's
+directory), and a theme whose sites have enough pages together is learned as one profile,
+``profile:theme:NAME``, from the first ``sample`` pages of its sites: as a site's, except that a
+line must also recur on the pages of two of its sites (else it is one site's, not the theme's).
+It applies to the pages of those sites (by their hosts) and no other: a site with a profile of
+its own has learned the theme's lines from its own pages.
+
 The profile is a function of the inputs and the rules alone, so a resumed run, a ``-j N`` run
 and a Dask run (its first reading runs here) learn the same profiles, and the rules' version,
 which the outputs and the resume journal record, covers them.
 
 Memory: the pages of the sites still being sampled (their extracted lines, not the raw pages),
 at most ``sample`` pages a site; a site's pages are let go as soon as its profile is learned.
+While the inputs are counted, the theme marks of each site with fewer pages than it needs to
+be learned alone (a few paths a site, each held once however many sites share it).
 """
 
 from __future__ import annotations
@@ -27,7 +37,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from cleaner.config import ConfigError
-from cleaner.learn.profile import MIN_PAGES, Page, _file_name, _PageReader, learn_site
+from cleaner.learn.profile import (
+    MIN_PAGES,
+    Page,
+    Suggestion,
+    _file_name,
+    _PageReader,
+    learn_site,
+)
+from cleaner.learn.themes import KEY, Theme, group_themes, page_marks, public_host
 from cleaner.model import LEARNED, Doc, RawDoc, Reject, Skipped
 from cleaner.ruleset import RuleFile, RuleSet, host_of
 from cleaner.run.pipeline import Pipeline, clean_one
@@ -50,6 +68,17 @@ class Profiles:
     sources: list[tuple[str, str]] = field(default_factory=list)  # (host, TOML)
     report: list[str] = field(default_factory=list)
     sampled: int = 0
+
+    def summary(self) -> str:
+        """What was learned, in a line for the run's notes."""
+        themes = sum(f.name.startswith(LEARNED + KEY) for f in self.files)
+        sites = len(self.files) - themes
+        if not themes:
+            return (f"learned the profiles of {sites} sites from {self.sampled} of their "
+                    "pages; what they remove is explained as profile:HOST")
+        return (f"learned the profiles of {sites} sites and {themes} themes (small sites "
+                f"that share one) from {self.sampled} of their pages; what they remove is "
+                "explained as profile:HOST and profile:theme:NAME")
 
     def add_to(self, rules: RuleSet) -> RuleSet:
         """The rule set with the profiles added, after every file of the same kind (a site's
@@ -82,28 +111,36 @@ def learn_profiles(items: Callable[[], Iterable[RawDoc | Reject | Skipped]], rul
     """
     sample = sample or SAMPLE
     pipeline = Pipeline(rules)
-    sites = _Sites.count(items(), pipeline.upto("parse"))
-    wanted = {h for h, n in sites.pages.items() if n >= max(2, min_pages)}
-    learner = _Learner(rules, min_pages)
+    need = max(2, min_pages)
+    sites = _Sites.count(items(), pipeline.upto("parse"), need)
+    themes = {t.key: t for t in group_themes(sites.marks)}
+    key_of = {h: h for h, n in sites.pages.items() if n >= need}
+    key_of.update((h, t.key) for t in themes.values() for h in t.hosts)
+    total: Counter[str] = Counter()
+    for host, key in key_of.items():
+        total[key] += sites.pages[host]
+    wanted = {k for k, n in total.items() if n >= need}
+    learner = _Learner(rules, min_pages, {k: t for k, t in themes.items() if k in wanted})
     if not wanted:
         return learner.finish()
     picked: Counter[str] = Counter()
     returned: Counter[str] = Counter()
-    hosts: dict[int, str] = {}  # id of a picked item -> its site, until it is back
+    keys: dict[int, str] = {}  # id of a picked item -> its site or theme, until it is back
 
     def pick() -> Iterator[RawDoc]:
         for item, host in zip(_raw_docs(items()), sites.of, strict=True):
-            if host is not None and host in wanted and picked[host] < sample:
-                picked[host] += 1
-                hosts[id(item)] = host
+            key = key_of.get(host) if host is not None else None
+            if key is not None and key in wanted and picked[key] < sample:
+                picked[key] += 1
+                keys[id(item)] = key
                 yield item
 
     for item, timed in runner(pipeline.upto("extract")).map(pick(), RawDoc):
         if timed is None or not isinstance(item, RawDoc):
             continue
-        host = hosts.pop(id(item))
-        returned[host] += 1
-        learner.add(host, timed[0], full=returned[host] >= min(sample, sites.pages[host]))
+        key = keys.pop(id(item))
+        returned[key] += 1
+        learner.add(key, timed[0], full=returned[key] >= min(sample, total[key]))
     return learner.finish()
 
 
@@ -114,16 +151,20 @@ def _raw_docs(items: Iterable[RawDoc | Reject | Skipped]) -> Iterator[RawDoc]:
 @dataclass
 class _Sites:
     """The site of every raw document of the inputs, in order (an index into ``names``, -1
-    for none), and the number of pages of each."""
+    for none), the number of pages of each, and the theme marks of the sites with fewer pages
+    than a site needs to be learned alone (see :mod:`cleaner.learn.themes`)."""
 
     names: list[str] = field(default_factory=list)
     index: array[int] = field(default_factory=lambda: array("i"))
     pages: Counter[str] = field(default_factory=Counter)
+    marks: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
-    def count(cls, items: Iterable[RawDoc | Reject | Skipped], probe: Sequence[Step]) -> _Sites:
+    def count(cls, items: Iterable[RawDoc | Reject | Skipped], probe: Sequence[Step],
+              need: int) -> _Sites:
         sites = cls()
         known: dict[str, int] = {}
+        shared: dict[str, str] = {}  # one copy of each mark, however many sites have it
         for raw in _raw_docs(items):
             host = _site(raw, probe)
             if host is None:
@@ -134,6 +175,11 @@ class _Sites:
                 sites.names.append(host)
             sites.index.append(known[host])
             sites.pages[host] += 1
+            if sites.pages[host] >= need:  # learned alone: its marks are no longer needed
+                sites.marks.pop(host, None)
+            else:
+                found = sites.marks.setdefault(host, set())
+                found.update(shared.setdefault(m, m) for m in page_marks(raw.data, host))
         return sites
 
     @property
@@ -144,18 +190,19 @@ class _Sites:
 
 def _site(raw: RawDoc, probe: Sequence[Step]) -> str | None:
     """The host of the page's URL: the record's own, else what parsing finds (the canonical
-    link, a ``Source:`` line)."""
+    link, a ``Source:`` line); None for a host no public site has (``localhost``: a site built
+    locally), or all such pages would be one site."""
     if raw.url:
-        return host_of(raw.url)
+        return public_host(host_of(raw.url))
     doc = clean_one(raw, probe)
-    return host_of(doc.url) if isinstance(doc, Doc) else None
+    return public_host(host_of(doc.url)) if isinstance(doc, Doc) else None
 
 
 class _Learner:
     """Pages by site, and each site's profile learned once its sample is complete."""
 
-    def __init__(self, rules: RuleSet, min_pages: int) -> None:
-        self.rules, self.min_pages = rules, min_pages
+    def __init__(self, rules: RuleSet, min_pages: int, themes: dict[str, Theme]) -> None:
+        self.rules, self.min_pages, self.themes = rules, min_pages, themes
         self.reader = _PageReader(rules)
         self.pages: dict[str, list[Page]] = {}
         self.done: set[str] = set()
@@ -171,29 +218,41 @@ class _Learner:
         if full:
             self.learn(host)
 
-    def learn(self, host: str) -> None:
-        if host in self.done:
+    def learn(self, key: str) -> None:
+        """Learn the profile of a site (``key``: its host) or a theme (``theme:NAME``)."""
+        if key in self.done:
             return
-        self.done.add(host)
-        self.reader.forget(host)
-        pages = self.pages.pop(host, [])
+        self.done.add(key)
+        self.reader.forget(key)
+        pages = self.pages.pop(key, [])
         if len(pages) < max(2, self.min_pages):
             return
+        theme = self.themes.get(key)
+        who = f"{key} (the theme of {', '.join(theme.hosts)})" if theme else key
         try:
-            found = learn_site(pages, self.rules, _file_name(host), label=LABEL + host)
+            found = self._learn(key, pages, theme)
         except ConfigError as exc:
-            self.out.report.append(f"{host}: nothing learned from {len(pages)} pages: {exc}")
+            self.out.report.append(f"{who}: nothing learned from {len(pages)} pages: {exc}")
             return
         if found.rules is None or not found.proposed:
             return
         if not found.passed:
-            self.out.report.append(f"{host}: the profile learned from {len(pages)} pages "
+            self.out.report.append(f"{who}: the profile learned from {len(pages)} pages "
                                    "failed its own tests: not used")
             return
-        self.out.files.append(dataclasses.replace(found.rules, name=profile_name(host)))
-        self.out.sources.append((host, found.toml))
-        self.out.report.append(f"{host}: {found.proposed} rules learned from {len(pages)} "
+        self.out.files.append(dataclasses.replace(found.rules, name=profile_name(key)))
+        self.out.sources.append((key, found.toml))
+        self.out.report.append(f"{who}: {found.proposed} rules learned from {len(pages)} "
                                "pages")
+
+    def _learn(self, key: str, pages: list[Page], theme: Theme | None) -> Suggestion:
+        if theme is None:
+            return learn_site(pages, self.rules, _file_name(key), label=LABEL + key)
+        # Matched by its sites' hosts alone, no fingerprints: a site with a profile of its
+        # own has learned the theme's lines from its own pages, and is not given the theme's
+        # too (learned from other sites' pages).
+        return learn_site(pages, self.rules, f"theme-{theme.name}", theme.hosts,
+                          label=LABEL + key, theme=())
 
     def finish(self) -> Profiles:
         for host in sorted(self.pages):
