@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import trafilatura
 
@@ -122,6 +123,32 @@ def cleaner_system(kind: str, suffix: str) -> Callable[[Case], str]:
     return predict
 
 
+def cleaner_learning() -> Callable[[Case], str]:
+    """cleaner in HTML mode with the profiles learned from the whole set first (sites, and
+    themes of small sites), as ``cleaner clean DIR --manifest`` learns them; then page by page."""
+    from cleaner.learn.sites import learn_profiles
+    from cleaner.run.runners import LocalRunner
+
+    built: list[Any] = []  # the steps, with the profiles learned from the first page's set
+
+    def predict(case: Case) -> str:
+        if not built:
+            rules = load_rules(RULE_DIRS)
+            cases = load_cases(case.dir)
+            profiles = learn_profiles(
+                lambda: (RawDoc(c.read(".html"), Source(f"{c.id}.html"), kind="html", url=c.url,
+                                url_from="manifest") for c in cases),
+                rules, lambda steps: LocalRunner(steps, 1))
+            print(f"learned: {'; '.join(profiles.report) or 'nothing'}", file=sys.stderr)
+            built.append(build_steps(profiles.add_to(rules), None))
+        raw = RawDoc(case.read(".html"), Source(f"{case.id}.html"), kind="html", url=case.url,
+                     url_from="manifest")
+        out = clean_one(raw, built[0])
+        return out.text if isinstance(out, Doc) else ""
+
+    return predict
+
+
 def trafilatura_alone(case: Case) -> str:
     """trafilatura 'as is' with comments off, on the same page bytes."""
     return trafilatura.extract(case.read(".html"), url=case.url, include_comments=False) or ""
@@ -136,6 +163,7 @@ SYSTEMS: dict[str, Callable[[], Callable[[Case], str]]] = {
     "cleaner, text mode": lambda: cleaner_system("text", ".scrape.txt"),
     "trafilatura alone (HTML)": lambda: trafilatura_alone,
     "cleaner, HTML mode": lambda: cleaner_system("html", ".html"),
+    "cleaner, HTML mode, learning": cleaner_learning,
 }
 
 
