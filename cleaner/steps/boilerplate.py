@@ -23,24 +23,28 @@ relies only on such page-independent cues, in linear passes:
    heading introduces, fares as it would without numbers. So does a numbered list right under
    the headline, and a table scraped one cell per line that a colon line introduces (short
    lines, many of them numbers); a table's or a list's repeated cells are not repeats.
-3. The main region, by maximum-subarray body-text extraction: a prose line scores
-   ``textness x words``; any other line costs a penalty (its length for long non-prose lines,
-   more for datelines) that grows along a run of consecutive such lines, so a menu or a comment
-   header is a barrier while a lone subheading is not. Kadane's chunks are the candidate regions
-   (what follows a chunk's peak inside the same positive stretch is chunked again). When the
-   page repeats its title above the article (the headline), the first candidate after it that
-   holds two prose lines and scores at least ``headline_alpha`` of the best wins: the article
-   follows its headline in every language, past a byline and a one-line standfirst, while
-   reader comments and teasers that outweigh it come after it or before the headline.
-   Otherwise the earliest candidate scoring at least ``alpha`` of the best wins, because the
-   article comes before the comments and teasers that can rival it in length. A comment thread
-   (a comments heading the rules know, right under prose, with comments' time stamps under it)
-   is no candidate, however long: a one-paragraph post above a long thread is the article.
+3. The main region, by maximum-subarray body-text extraction: a prose line scores ``textness x
+   words``; any other line costs a penalty (its length for long non-prose lines, more for datelines)
+   that grows along a run of consecutive such lines, so a menu or a comment header is a barrier
+   while a lone subheading is not. Lines of code (code's punctuation: braces, semicolons,
+   assignments, calls, shell prompts and options, lower-case keys) and a short line ending with a
+   colon (it introduces a list or a code block) are neutral: they neither earn nor cost, so a tech
+   article's code blocks do not cut it in pieces, while a menu of labels still parts an article from
+   the teasers after it. Kadane's chunks are the candidate regions (what follows a chunk's peak
+   inside the same positive stretch is chunked again). When the page repeats its title above the
+   article (the headline), the first candidate after it that holds two prose lines and scores at
+   least ``headline_alpha`` of the best wins: the article follows its headline in every language,
+   past a byline and a one-line standfirst, while reader comments and teasers that outweigh it come
+   after it or before the headline. Otherwise the earliest candidate scoring at least ``alpha`` of
+   the best wins, because the article comes before the comments and teasers that can rival it in
+   length. A comment thread (a comments heading the rules know, right under prose, with comments'
+   time stamps under it) is no candidate, however long: a one-paragraph post above a long thread is
+   the article.
 4. Inside the region, what is still clearly boilerplate goes: lines without words, repeated lines,
-   runs of non-prose lines (link lists), long lines that are not prose, and everything after a
-   blank-line gap wider than the article's own paragraph gaps once the bulk of the article is
-   behind it (reader comments), or after a comments heading the rules know (``ends``) once the
-   bulk is behind it.
+   runs of non-prose lines (link lists; a neutral line ends one), long lines that are not prose, and
+   everything after a blank-line gap wider than the article's own paragraph gaps once the bulk of
+   the article is behind it (reader comments), or after a comments heading the rules know (``ends``)
+   once the bulk is behind it.
 
 After a wide-gap cut, ``classify`` repeats the pass on the lines it kept (less prose in the region
 can qualify an earlier gap) until a pass cuts nothing; classifying its output again keeps all of it.
@@ -113,6 +117,15 @@ _NUMBER_RE = re.compile(r"\d+")
 # A table cell that is a number: a rank, points, a price, a score, a percentage.
 _CELL_RE = re.compile(r"[-+\u2212]?[$\u20ac\u00a3]?\d[\d.,:/%\s\u2013-]*[%\u00ba\u00aa]?")
 _ITEM_RE = re.compile(r"(\d{1,3})(?:[.):\]\u00aa\u00ba\u00b0]|a\b|\s[-\u2013\u2014])")
+# Code's punctuation: brackets and braces, statements' ends, assignments and comparisons, shell
+# variables and prompts, comments, calls, dotted names and names with underscores, lower-case
+# keys (YAML), command-line options, indexing. A bracketed aside or tag ([Video]) is none of
+# these.
+_CODE_RE = re.compile(r"[{};=<>\\`]|\w\[|\[\]|\w\(|::|->|=>|&&|(?:^|\s)//(?:\s|$)|^#!"
+                      r"|\$[A-Za-z_{(]|^\$\s|\w\.\w+\.\w|\w_\w"
+                      r"|^[a-z_][\w.-]*:(?:\s|$)|\s--?[A-Za-z]")
+# A line that is a web address (an image's, a page's) is no code, dots and slashes aside.
+_URL_RE = re.compile(r"\s*(?:[a-z][a-z0-9+.-]*://|//\w[\w-]*\.\w|www\.)", re.I)
 # Densities are measured on a long line's first words only, which bounds the cost per line.
 _HEAD_TOKENS = 60
 
@@ -150,6 +163,8 @@ class Params:
             headline is the article's (a schedule, a how-to), as one a colon introduces.
         table_cells: the fewest number cells a table the article introduces has.
         table_row: the most lines from one number cell of such a table to the next (a row).
+        brief_words: a short line of at least this many words that ends with a colon is
+            neutral (see ``_Line``).
     """
 
     stop_mid: float = 0.25
@@ -177,6 +192,7 @@ class Params:
     headline_zone: int = 6
     table_cells: int = 6
     table_row: int = 8
+    brief_words: float = 3.0
 
 
 DEFAULT_PARAMS = Params()
@@ -187,6 +203,10 @@ class _Line(NamedTuple):
 
     ``stop`` is None without stoplist; ``func`` (the function-word score) is None outside
     Chinese, Japanese and Thai; ``sentence`` is None where the script marks no sentence end.
+    ``neutral``: a line that is no prose yet reads as the article's, not the template's: code
+    (it has code's punctuation) or a short line that introduces what follows (it ends with a
+    colon); it neither earns nor costs in the region score (:func:`_scores`), so it does not
+    part the article's prose around it.
     """
 
     words: float
@@ -196,6 +216,7 @@ class _Line(NamedTuple):
     caps: float
     dateline: bool
     no_words: bool
+    neutral: bool = False
 
 
 def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
@@ -206,9 +227,13 @@ def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
     words = float(len(tokens)) if ascii_line else textstats.word_count(text, tokens)
     no_words = _WORD_RE.search(text) is None
     dateline = words <= p.dateline_words and _is_dateline(text)
+    code = (not dateline and _CODE_RE.search(text) is not None
+            and _URL_RE.match(text) is None)
     if words < p.short_words or dateline:
         # Never prose whatever the rest says: skip the costlier measures.
-        return _Line(words, None, None, False, 0.0, dateline, no_words)
+        brief = (not dateline and words >= p.brief_words
+                 and text.endswith((":", "\uff1a")))
+        return _Line(words, None, None, False, 0.0, dateline, no_words, code or brief)
     # Tokens split at white space, as jusText does (its stoplists hold forms such as "(the").
     head = tokens[:_HEAD_TOKENS]
     stop = None
@@ -223,7 +248,7 @@ def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
         # Scripts without spaces: their function words stand in for the stoplist.
         func = textstats.function_score(text)
     sentence = textstats.sentence_end(text)
-    return _Line(words, stop, func, sentence, caps, dateline, no_words)
+    return _Line(words, stop, func, sentence, caps, dateline, no_words, code)
 
 
 def _is_dateline(text: str) -> bool:
@@ -293,6 +318,10 @@ def _scores(lines: Sequence[_Line], tx: Sequence[float], p: Params) -> list[floa
         elif t >= 0:
             run = 0
             out.append(t * line.words)
+        elif line.neutral:
+            # Code and a list's or a code block's intro between the article's paragraphs are
+            # the article's: they earn nothing and cost nothing.
+            out.append(0.0)
         else:
             run += 1
             growth = min(p.run_cap, 1 + p.run_growth * (run - 1))
@@ -369,12 +398,14 @@ def _thread_start(blocks: Sequence[Block], lines: Sequence[_Line], scores: Seque
 def _runs(lines: Sequence[_Line], tx: Sequence[float]) -> list[int]:
     """Length of the run of consecutive non-prose lines each line is in (0 for prose lines).
 
-    Lines without words neither end a run nor count in it, as in :func:`_scores`.
+    Lines without words neither end a run nor count in it, as in :func:`_scores`; neutral
+    lines end it (a bare command among lines of code is no run of links), though in the
+    region score they leave it be.
     """
     out = [0] * len(tx)
     start = 0
     for i in range(len(tx) + 1):
-        if i == len(tx) or (tx[i] >= 0 and not lines[i].no_words):
+        if i == len(tx) or ((tx[i] >= 0 or lines[i].neutral) and not lines[i].no_words):
             n = sum(not lines[k].no_words for k in range(start, i))
             out[start:i] = [n] * (i - start)
             start = i + 1
@@ -397,6 +428,8 @@ def _inner_reason(line: _Line, t: float, run: int, dup: bool, p: Params) -> str 
         return NO_WORDS
     if dup:
         return DUPLICATE
+    if line.neutral:
+        return None
     if run >= p.list_run:
         return LINK_LIST
     if line.words >= p.short_words and t < p.not_prose:

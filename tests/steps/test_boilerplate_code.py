@@ -1,0 +1,93 @@
+"""The classifier keeps the code and list intros between an article's paragraphs
+(cleaner.steps.boilerplate): a tech blog's article is prose parted by code blocks, and a code
+block must not cut the article in two, while a menu still parts an article from teasers."""
+
+from __future__ import annotations
+
+import justext
+import pytest
+
+from cleaner.model import Block
+from cleaner.steps.boilerplate import (
+    DEFAULT_PARAMS,
+    NO_WORDS,
+    OUTSIDE,
+    _features,
+    classify,
+)
+
+ENGLISH = frozenset(justext.get_stoplist("English"))
+
+MENU = ["Home", "About", "Archive", "Tags", "Projects", "Contact"]
+FOOTER = ["Ricky Blog", "Subscribe", "Powered by Hugo", "Theme Pretty", "Privacy", "RSS"]
+PARAGRAPHS = [
+    "This is the first paragraph of the post, and it explains what we are going to build "
+    "in the rest of the article with a few tools.",
+    "The second paragraph says why the build matters to the people who run the service every "
+    "day, and what went wrong before it.",
+    "Then the third paragraph walks through the configuration file that we wrote for the "
+    "cluster, one section after the other.",
+    "The fourth paragraph shows how to run the whole thing and what you should see in the log "
+    "when it works as it is meant to.",
+]
+YAML = ["apiVersion: v1", "kind: Service", "metadata:", "name: blog", "spec:", "ports:",
+        "- name: http", "port: 80", "targetPort: 80", "selector:", "app: blog"]
+SHELL = ["$ cd test_blog", "jekyll build --destination=_site", "docker build . -t blog:latest",
+         "kubectl create -f blog-service.yml", "if [ $changed = 1 ]; then", "git pull", "fi"]
+C_CODE = ["#include <stdio.h>", "int main(int argc, char *argv[]) {", "FILE *fp = fopen(path);",
+          "fclose(fp);", "return 0;", "}"]
+
+
+def blocks_of(lines: list[str]) -> list[Block]:
+    return [Block(text, 1) for text in lines]
+
+
+def verdicts(lines: list[str]) -> dict[str, str | None]:
+    blocks = blocks_of(lines)
+    return dict(zip(lines, classify(blocks, ENGLISH), strict=True))
+
+
+@pytest.mark.parametrize("code", [YAML, SHELL, C_CODE], ids=["yaml", "shell", "c"])
+def test_code_between_paragraphs_keeps_the_article_whole(code: list[str]) -> None:
+    article = [*PARAGRAPHS[:2], *code, *PARAGRAPHS[2:]]
+    v = verdicts([*MENU, *article, *FOOTER])
+    # A closing brace has no words: it goes as such, and a reader misses nothing.
+    assert [line for line in article if v[line] not in (None, NO_WORDS)] == []
+    assert all(v[line] == OUTSIDE for line in MENU + FOOTER)
+
+
+def test_two_code_blocks_and_a_list_intro_are_kept() -> None:
+    intro = "Supply the cluster with this config:"
+    article = [PARAGRAPHS[0], intro, *YAML, PARAGRAPHS[1], PARAGRAPHS[2], *SHELL, PARAGRAPHS[3]]
+    v = verdicts([*MENU, *article, *FOOTER])
+    assert [line for line in article if v[line] is not None] == []
+
+
+def test_a_menu_still_parts_the_article_from_teasers() -> None:
+    teasers = [
+        "Read this other story about the people who run the service and what they think of "
+        "the new build that came out last week.",
+        "Another story tells of the city council and the plans it has for the park next to "
+        "the river, which the residents oppose.",
+    ]
+    menu = ["More stories", "World", "Politics", "Business", "Sport", "Culture", "Travel",
+            "Weather"]
+    lines = [*MENU, *PARAGRAPHS, *menu, *teasers, *FOOTER]
+    v = verdicts(lines)
+    assert [line for line in PARAGRAPHS if v[line] is not None] == []
+    assert all(v[line] is not None for line in teasers)
+
+
+@pytest.mark.parametrize("text", ["name: blog", "fclose(fp);", "$ make tests", "a_b = 1",
+                                  "import akka.actor.Actor", "created[i] += 1",
+                                  "kubectl create -f blog.yml"])
+def test_code_lines_are_neutral(text: str) -> None:
+    assert _features(text, ENGLISH, DEFAULT_PARAMS).neutral
+
+
+@pytest.mark.parametrize("text", ["Home", "World News", "Sign in", "Our review [Video]",
+                                  "Photo: Jane Doe (AP)", "Updated 9:41 AM; Posted 8:19 PM",
+                                  "Read more", "https://example.com/img/a_b.jpg"])
+def test_template_lines_are_not_neutral(text: str) -> None:
+    assert not _features(text, ENGLISH, DEFAULT_PARAMS).neutral
+
