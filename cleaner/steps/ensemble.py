@@ -12,6 +12,17 @@ drops what trafilatura alone keeps outside that run. Inside the run trafilatura'
 The second extractor is the readability-lxml fork trafilatura ships and already runs as its own
 fallback, so there is no new dependency, and its version is pinned with trafilatura's.
 
+Two things follow from trimming at the edges. trafilatura runs in its recall mode
+(``favor_recall``) whenever readability has a vote (``extract_html``): what recall mode adds
+is mostly at the edges, where the vote trims it, and inside the article it adds what the
+balanced mode misses (text split across containers, lists, a page's repeated sections). And
+the trim never cuts a long block of prose (``LEAD_WORDS`` words or more) before the agreed run:
+readability scores one content node, so when an article starts in another container (a lede
+above a photo, the first half before an ad slot) it misses the start, and no headline list,
+teaser or newsletter box runs that long. After the run there is no such exemption: long blocks
+there were a publisher's "about us" paragraph, a disclaimer or a reprint notice on the tuning
+half.
+
 It abstains, leaving trafilatura's blocks as they are, when readability found too little to
 judge by (fewer than ``MIN_SECOND_WORDS`` words, or under ``MIN_SECOND_SHARE`` of trafilatura's
 words: it then picked a fragment, not the article), agrees with no block, or agrees on a run
@@ -51,6 +62,10 @@ MIN_SECOND_SHARE = 0.4
 # under this share of trafilatura's words, readability took one part of the article (one of
 # several containers) for all of it. No tuning page comes near this guard.
 MIN_KEPT_SHARE = 0.5
+# A block before the agreed run this long is the article's start, never trimmed: on the tuning
+# half blocks of 30-49 words before the run were standfirsts and teasers (one page), and from 50
+# words on no page changes; 50 is the smallest length that costs nothing there.
+LEAD_WORDS = 50
 _TOKEN = re.compile(r"\w+")
 
 
@@ -112,7 +127,8 @@ class _Second:
 
 
 def combine(first: Sequence[Block], second: Sequence[str]) -> Vote:
-    """trafilatura's blocks (``first``) from the first to the last that ``second`` holds.
+    """trafilatura's blocks (``first``) from the first to the last that ``second`` holds,
+    or from the first long block of prose before that (``LEAD_WORDS``).
 
     Args:
         first: trafilatura's blocks, in page order.
@@ -128,6 +144,7 @@ def combine(first: Sequence[Block], second: Sequence[str]) -> Vote:
     start, end = agreed[0], agreed[-1] + 1
     if sum(len(_tokens(b.text)) for b in first[start:end]) < MIN_KEPT_SHARE * words:
         return Vote(tuple(first))
+    start = next((i for i in range(start) if len(_tokens(first[i].text)) >= LEAD_WORDS), start)
     dropped = (*first[:start], *first[end:])
     return Vote(tuple(first[start:end]),
                 tuple(Removal(b.text, RULE, "kept by trafilatura alone, outside the text "

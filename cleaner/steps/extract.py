@@ -143,6 +143,10 @@ def url_from_html(tree: Any, base: str | None = None) -> tuple[str, str] | None:
     return None
 
 
+# trafilatura options that set its focus; a site's choice of either is left alone.
+_FOCUS = frozenset({"favor_precision", "favor_recall"})
+
+
 def extract_html(
     tree: Any, body: Any, url: str | None, options: dict[str, Any], *, ensemble: bool = True
 ) -> Extracted:
@@ -154,10 +158,15 @@ def extract_html(
     still extracted and the failure is a warning. With ``ensemble`` (and no element chosen by a
     site), trafilatura's blocks are trimmed to those readability agrees on
     (:mod:`cleaner.steps.ensemble`); what that drops is a removal of ``ensemble:readability``.
+    When readability has a result to vote with and no site set trafilatura's focus, trafilatura
+    runs in its recall mode (``favor_recall``): the vote trims what that adds at the edges.
     """
     meta, warnings = _metadata(tree, url)
     url = url or getattr(meta, "url", None)
     second = readability_blocks(tree) if ensemble and body is tree else None
+    if second and not _FOCUS & options.keys():
+        # readability will trim what recall mode adds at the edges (steps.ensemble)
+        options = {**options, "favor_recall": True}
     if body is tree:
         found: Any = trafilatura.bare_extraction(tree, url=url, include_comments=False,
                                                  **options)

@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleaner.model import Block
-from cleaner.steps.ensemble import RULE, block_texts, combine, readability_blocks
+from cleaner.steps.ensemble import LEAD_WORDS, RULE, block_texts, combine, readability_blocks
 from cleaner.steps.extract import extract_html, parse_html
 
 STORY = [
@@ -116,6 +116,71 @@ def test_short_blocks_agree_by_their_tokens():
     first = (Block("Menu"), Block("15) Thriller"), *(Block(t) for t in STORY))
     second = ("15) Thriller", *STORY)
     assert combine(first, second).blocks == first[1:]
+
+
+# A lede of LEAD_WORDS words that readability left out (it sat in another container).
+LEDE = ("The harbour town woke on Tuesday to water in its streets for the third time this year, "
+        "and by noon the river had risen past the old mark on the bridge that residents use to "
+        "judge when to leave, a mark set after the great flood of the last century that the "
+        "council still keeps painted.")
+ABOUT = ("The Daily Post is an independent newspaper founded in 1901 that serves the harbour "
+         "town and the valley with local news, sport and weather every day of the week, in print "
+         "and online, and is owned by a trust that reinvests all of its profits in local "
+         "journalism and its newsroom.")
+
+
+def test_a_long_block_of_prose_before_the_agreed_run_is_the_articles_start():
+    assert len(LEDE.split()) >= LEAD_WORDS
+    first = (Block("Menu"), Block(HEADLINE), Block(LEDE), *(Block(t) for t in STORY),
+             Block(FOLLOW))
+    vote = combine(first, tuple(STORY))
+    assert texts(vote.blocks) == [LEDE, *STORY]
+    assert [r.text for r in vote.removals] == ["Menu", HEADLINE, FOLLOW]
+
+
+def test_a_shorter_block_before_the_run_is_still_trimmed():
+    teaser = " ".join(LEDE.split()[:LEAD_WORDS - 1])
+    first = (Block(teaser), *(Block(t) for t in STORY))
+    assert texts(combine(first, tuple(STORY)).blocks) == STORY
+
+
+def test_a_long_block_after_the_run_is_still_trimmed():
+    # after the article, long prose was a publisher's "about us", a disclaimer, a reprint notice
+    assert len(ABOUT.split()) >= LEAD_WORDS
+    first = (*(Block(t) for t in STORY), Block(ABOUT))
+    vote = combine(first, tuple(STORY))
+    assert texts(vote.blocks) == STORY
+    assert [r.text for r in vote.removals] == [ABOUT]
+
+
+def _focus_seen(monkeypatch, markup, options, body=None):
+    import trafilatura
+    seen = []
+    real = trafilatura.bare_extraction
+
+    def spy(*args, **kwargs):
+        seen.append({k: kwargs[k] for k in ("favor_recall", "favor_precision") if k in kwargs})
+        return real(*args, **kwargs)
+    monkeypatch.setattr(trafilatura, "bare_extraction", spy)
+    tree = parse_html(markup)
+    extract_html(tree, tree if body is None else body(tree), None, options)
+    return seen
+
+
+def test_trafilatura_runs_in_recall_mode_when_readability_votes(monkeypatch):
+    assert _focus_seen(monkeypatch, CRUFT_AROUND, {}) == [{"favor_recall": True}]
+
+
+def test_a_sites_focus_is_left_alone(monkeypatch):
+    assert _focus_seen(monkeypatch, CRUFT_AROUND, {"favor_precision": True}) == [
+        {"favor_precision": True}]
+
+
+def test_no_recall_mode_without_a_vote(monkeypatch):
+    # readability finds nothing in an empty body; a body chosen by a site is not voted on
+    assert _focus_seen(monkeypatch, page(""), {}) == [{}]
+    assert _focus_seen(monkeypatch, CRUFT_AROUND, {},
+                       body=lambda tree: tree.find(".//article")) == [{}]
 
 
 def test_block_texts_are_the_innermost_blocks():
