@@ -23,6 +23,7 @@ lose recurring ones. The file is checked with the loader and its tests before it
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import math
@@ -39,7 +40,7 @@ import re2
 
 from cleaner.config import ConfigError, InputConfig
 from cleaner.inputs import iter_inputs
-from cleaner.learn.themes import Theme, group_themes, page_marks, public_host
+from cleaner.learn.themes import SmallSites, Theme, public_host, shared_marks
 from cleaner.model import Block, Doc, RawDoc, Reject, Skipped, Source
 from cleaner.ruleset import (
     LINK_LIST_MAX_WORDS,
@@ -784,9 +785,12 @@ def learn_site(pages: list[Page], rules: RuleSet, name: str | None,
 
 
 def _marks_test(table: dict[str, Any], marks: Sequence[str]) -> dict[str, Any]:
-    """A test page of a new site of the theme: a test's lines as an HTML page that loads the
-    theme's scripts and stylesheets (its marks), with no URL, so that the file applies by its
-    fingerprints."""
+    """A test page of a new site of the theme, with no URL, so that the file applies by its
+    fingerprints: a test's lines as an HTML page that loads the theme's scripts and
+    stylesheets (its marks), or as they are (a text scrape's marks are its lines)."""
+    if not all(m.endswith(("/", ".js", ".css")) for m in marks):
+        return {k: v for k, v in table.items() if k != "url"} | {
+            "name": f"{table['name']}_by_its_marks"}
     head = []
     for mark in marks:
         path = "/" + mark.lstrip("/") + ("" if mark.endswith((".js", ".css")) else "style.css")
@@ -854,25 +858,28 @@ def learn(paths: Sequence[str], rules: RuleSet, min_pages: int = MIN_PAGES,
             small[host] = sites[host]
         else:
             _learn_one(learned, host, sites[host], rules, _file_name(host))
-    found = group_themes({h: _marks(h, pages) for h, pages in small.items()})
-    for theme in found:
-        pages = [p for h in theme.hosts for p in small[h]][:max_pages]
-        if len(pages) >= max(2, min_pages):
-            learned.report.append(f"{theme.key}: the theme of {', '.join(theme.hosts)}")
-            _learn_one(learned, theme.key, pages, rules, f"theme-{theme.name}", theme)
-            for h in theme.hosts:
-                small.pop(h)
+    marks = SmallSites()
     for host, pages in small.items():
-        learned.report.append(f"{host}: {len(pages)} page(s), fewer than {min_pages}: "
-                              "nothing learned")
+        for page in pages:
+            marks.add(host, _bytes(page), None)
+    themes = [t for t in marks.themes()
+              if sum(len(small[h]) for h in t.hosts) >= max(2, min_pages)]
+    theme_of = {h: t.key for t in themes for h in t.hosts}
+    for host, pages in small.items():
+        learned.report.append(f"{host}: {len(pages)} page(s), fewer than {min_pages}: nothing "
+                              "learned" + (f" alone (see {theme_of[host]})"
+                                           if host in theme_of else ""))
+    for theme in themes:
+        pages = [p for h in theme.hosts for p in small[h]][:max_pages]
+        learned.report.append(f"{theme.key}: the theme of {', '.join(theme.hosts)}")
+        fps = shared_marks({h: [_bytes(p) for p in small[h]] for h in theme.hosts})
+        _learn_one(learned, theme.key, pages, rules, f"theme-{theme.name}",
+                   dataclasses.replace(theme, marks=fps))
     return learned
 
 
-def _marks(host: str, pages: Sequence[Page]) -> set[str]:
-    marks: set[str] = set()
-    for page in pages:
-        marks |= page_marks(page.source_text.encode("utf-8", "surrogatepass"), host)
-    return marks
+def _bytes(page: Page) -> bytes:
+    return page.source_text.encode("utf-8", "surrogatepass")
 
 
 def _learn_one(learned: Learned, key: str, pages: list[Page], rules: RuleSet, name: str,

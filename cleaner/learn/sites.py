@@ -25,7 +25,7 @@ which the outputs and the resume journal record, covers them.
 Memory: the pages of the sites still being sampled (their extracted lines, not the raw pages),
 at most ``sample`` pages a site; a site's pages are let go as soon as its profile is learned.
 While the inputs are counted, the theme marks of each site with fewer pages than it needs to
-be learned alone (a few paths a site, each held once however many sites share it).
+be learned alone (at most 64 digests of 8 bytes a page).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from cleaner.learn.profile import (
     _PageReader,
     learn_site,
 )
-from cleaner.learn.themes import KEY, Theme, group_themes, page_marks, public_host
+from cleaner.learn.themes import KEY, SmallSites, Theme, public_host
 from cleaner.model import LEARNED, Doc, RawDoc, Reject, Skipped
 from cleaner.ruleset import RuleFile, RuleSet, host_of
 from cleaner.run.pipeline import Pipeline, clean_one
@@ -113,7 +113,7 @@ def learn_profiles(items: Callable[[], Iterable[RawDoc | Reject | Skipped]], rul
     pipeline = Pipeline(rules)
     need = max(2, min_pages)
     sites = _Sites.count(items(), pipeline.upto("parse"), need)
-    themes = {t.key: t for t in group_themes(sites.marks)}
+    themes = {t.key: t for t in sites.small.themes()}
     key_of = {h: h for h, n in sites.pages.items() if n >= need}
     key_of.update((h, t.key) for t in themes.values() for h in t.hosts)
     total: Counter[str] = Counter()
@@ -157,14 +157,13 @@ class _Sites:
     names: list[str] = field(default_factory=list)
     index: array[int] = field(default_factory=lambda: array("i"))
     pages: Counter[str] = field(default_factory=Counter)
-    marks: dict[str, set[str]] = field(default_factory=dict)
+    small: SmallSites = field(default_factory=SmallSites)
 
     @classmethod
     def count(cls, items: Iterable[RawDoc | Reject | Skipped], probe: Sequence[Step],
               need: int) -> _Sites:
         sites = cls()
         known: dict[str, int] = {}
-        shared: dict[str, str] = {}  # one copy of each mark, however many sites have it
         for raw in _raw_docs(items):
             host = _site(raw, probe)
             if host is None:
@@ -176,10 +175,9 @@ class _Sites:
             sites.index.append(known[host])
             sites.pages[host] += 1
             if sites.pages[host] >= need:  # learned alone: its marks are no longer needed
-                sites.marks.pop(host, None)
+                sites.small.drop(host)
             else:
-                found = sites.marks.setdefault(host, set())
-                found.update(shared.setdefault(m, m) for m in page_marks(raw.data, host))
+                sites.small.add(host, raw.data, raw.kind)
         return sites
 
     @property

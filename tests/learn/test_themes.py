@@ -9,7 +9,7 @@ from cleaner.config import Config, InputConfig
 from cleaner.inputs import iter_inputs
 from cleaner.learn.profile import Page, propose
 from cleaner.learn.sites import LABEL, learn_profiles
-from cleaner.learn.themes import group_themes, page_marks, public_host
+from cleaner.learn.themes import group_themes, line_marks, page_marks, public_host
 from cleaner.model import Block
 from cleaner.ruleset import load_rule_file, load_rules
 from cleaner.run.dask_runner import StepsSpec
@@ -42,14 +42,23 @@ def test_sites_sharing_two_marks_are_one_theme_one_shared_mark_is_chance():
              "b.example": {"/js/main.js", "/p/x.css", "/p/y.js", "/b.css"},
              "c.example": {"/p/x.css", "/p/y.js"},
              "d.example": {"/js/main.js", "/d/own.css"}}
-    (theme,) = group_themes(marks)
+    (theme,) = group_themes(marks, {})
     assert theme.hosts == ("a.example", "b.example", "c.example")
     assert theme.name == "a.example"
     assert theme.key == "theme:a.example"
     assert set(theme.marks) == {"/p/x.css", "/p/y.js"}
+    assert [t.hosts for t in group_themes(marks, {}, min_shared=3)] == [("a.example",
+                                                                          "b.example")]
     wp = {h: {"wp-content/themes/Soledad/", "/wp-content/themes/Soledad/main.css"}
           for h in ("e.example", "f.example")}
-    assert [t.name for t in group_themes(wp)] == ["soledad"]
+    assert [t.name for t in group_themes(wp, dict.fromkeys(wp, "Soledad"))] == ["soledad"]
+
+
+def test_a_text_scrapes_marks_are_its_distinctive_short_lines():
+    text = ("Home\nLatest news from the valley\nSign up for our newsletter\n\n"
+            + "A long paragraph of the article that is prose and not a mark at all, "
+            "with many words in it.\n2025\n")
+    assert line_marks(text) == {"Latest news from the valley", "Sign up for our newsletter"}
 
 
 @pytest.mark.parametrize(("host", "public"), [
@@ -191,3 +200,35 @@ def test_pages_whose_url_is_on_localhost_make_no_site(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "its URL's host localhost is no public site's" in err
     assert "wrote 0 rule file(s)" in err
+
+
+def test_text_scrapes_of_small_sites_are_grouped_by_the_lines_they_share(tmp_path, capsys):
+    """Text scrapes load no scripts: two small sites whose pages share many distinctive
+    template lines (menus, footers, the lists of the group's stories) are one theme."""
+    stories = sorted(SUGGEST.glob("*.txt"))
+    root = tmp_path / "scrapes"
+    for host, name, pages in (("harbour-times.example", "Harbour Times", stories[:3]),
+                              ("valley-post.example", "Valley Post", stories[3:])):
+        (root / host).mkdir(parents=True)
+        for p in pages:
+            text = p.read_text(encoding="utf-8").replace("Harbour Times", name)
+            text = text.replace("harbour-times.example", host)
+            text = text.replace("\nSource:", "\nPowered by Quayside Press\n\nSource:")
+            if host.startswith("harbour"):
+                text = text.replace("\nSubscribe\n", f"\nSubscribe\n{OWN}\n")
+            (root / host / p.name).write_text(text, encoding="utf-8")
+    explain = tmp_path / "removed.jsonl"
+    records, err = _clean(capsys, str(root), "-j", "1", "--explain", str(explain))
+    assert ("profile: theme:harbour-times.example (the theme of harbour-times.example, "
+            "valley-post.example): ") in err
+    for r in records:
+        lines = set(r["text"].split("\n"))
+        assert not lines & {"Home", "Sport", "Powered by Quayside Press"}
+    removed = [json.loads(x) for x in explain.read_text(encoding="utf-8").splitlines()]
+    assert [r for r in removed if r["rule"].startswith(LABEL) and r["text"] == OWN] == []
+    out = tmp_path / "learned"
+    assert cli.main(["rules", "learn", str(root), "-o", str(out)]) == 0
+    capsys.readouterr()
+    f = load_rule_file(out / "theme-harbour-times.example.toml")
+    assert "Powered by Quayside Press" in {fp.text for fp in f.fingerprints}
+    assert cli.main(["rules", "check", str(out)]) == 0, capsys.readouterr()
