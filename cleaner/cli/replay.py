@@ -7,6 +7,7 @@ import json
 import sys
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -239,14 +240,21 @@ class _Reclean:
                 self.olds.append(old)
             yield old.raw_doc()
 
-    def verdict(self, new: Doc | Reject | Skipped) -> None:
-        """Say how a document came out against its old self."""
+    def verdict(self, new: Doc | Reject | Skipped) -> Doc | Reject | Skipped:
+        """Say how a document came out against its old self; give it back to write.
+
+        A document keeps the archived ``near_duplicate_of``: reclean judges no near-duplicates
+        (a decision over the corpus of the run that archived it), so a mark is no change.
+        """
         if isinstance(new, Skipped):
-            return
+            return new
         old = self.olds.popleft()
+        if isinstance(new, Doc):
+            new = replace(new, near_duplicate_of=old.record["near_duplicate_of"])
         said = _compare(old, new, self.rules.version)
         self.counts[said.split(":")[0]] += 1
         print(f"{old.id}\t{old.record['url'] or '-'}\t{said}")
+        return new
 
     def verdicts_only(self) -> None:
         for new in run_pipeline(self.raws(0), self.steps, self.summary, runner=self.runner):
@@ -266,7 +274,7 @@ class _Reclean:
             for new in run_pipeline(out.skip_done(self.raws(position)), self.steps,
                                     self.summary, runner=self.runner, stages=stages):
                 position += 1
-                self.verdict(new)
+                new = self.verdict(new)
                 out.write(new, self.state, position)
             out.finish(self.state(), position)
 

@@ -163,3 +163,16 @@ def test_an_archive_written_before_the_field_reads_as_empty(tmp_path, capsys):
     assert cli.main(["replay", "export", str(path), "-o", str(tmp_path / "x.jsonl")]) == 0
     (exported,) = records_of((tmp_path / "x.jsonl").read_bytes())
     assert exported["near_duplicate_of"] == ""
+
+
+def test_a_reclean_keeps_the_archived_mark_and_calls_it_no_change(folder, tmp_path, capsys):
+    """Reclean judges no near-duplicates (a decision of the run that archived the corpus): a
+    marked document keeps its ``near_duplicate_of``, and that is not a change."""
+    out = tmp_path / "out"
+    assert clean(folder, out, "--near-duplicates", "mark") == 0
+    capsys.readouterr()
+    again = tmp_path / "again.jsonl"
+    assert cli.main(["replay", "reclean", str(out / "c.warc.gz"), "-o", str(again)]) == 0
+    verdicts = capsys.readouterr().out.splitlines()
+    assert [v.rsplit("\t", 1)[-1] for v in verdicts] == ["same"] * 4
+    assert again.read_bytes() == (out / "c.jsonl").read_bytes()
