@@ -1,7 +1,7 @@
 """The record's ``near_duplicate_of``: the kept document's id on a near-duplicate that
 ``--near-duplicates mark`` kept, ``""`` on every other record, in JSONL and in the archive.
 
-The Dask runner's test is in ``tests/run/test_dask_near_duplicate_of.py`` (tox -e dask).
+The Dask runner's test is in ``test_near_duplicate_of_dask.py`` (tox -e dask).
 """
 
 import json
