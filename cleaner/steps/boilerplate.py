@@ -27,19 +27,19 @@ relies only on such page-independent cues, in linear passes:
    words``; any other line costs a penalty (its length for long non-prose lines, more for datelines)
    that grows along a run of consecutive such lines, so a menu or a comment header is a barrier
    while a lone subheading is not. Lines of code (code's punctuation: braces, semicolons,
-   assignments, calls, shell prompts and options, lower-case keys) and a short line ending with a
-   colon (it introduces a list or a code block) are neutral: they neither earn nor cost, so a tech
-   article's code blocks do not cut it in pieces, while a menu of labels still parts an article from
-   the teasers after it. Kadane's chunks are the candidate regions (what follows a chunk's peak
-   inside the same positive stretch is chunked again). When the page repeats its title above the
-   article (the headline), the first candidate after it that holds two prose lines and scores at
-   least ``headline_alpha`` of the best wins: the article follows its headline in every language,
-   past a byline and a one-line standfirst, while reader comments and teasers that outweigh it come
-   after it or before the headline. Otherwise the earliest candidate scoring at least ``alpha`` of
-   the best wins, because the article comes before the comments and teasers that can rival it in
-   length. A comment thread (a comments heading the rules know, right under prose, with comments'
-   time stamps under it) is no candidate, however long: a one-paragraph post above a long thread is
-   the article.
+   assignments, calls, shell prompts and options, lower-case keys), a short line ending with a colon
+   (it introduces a list or a code block) and a short Chinese or Japanese sentence are neutral: they
+   neither earn nor cost, so a tech article's code blocks do not cut it in pieces, while a menu of
+   labels still parts an article from the teasers after it. Kadane's chunks are the candidate
+   regions (what follows a chunk's peak inside the same positive stretch is chunked again). When the
+   page repeats its title above the article (the headline), the first candidate after it that holds
+   two prose lines and scores at least ``headline_alpha`` of the best wins: the article follows its
+   headline in every language, past a byline and a one-line standfirst, while reader comments and
+   teasers that outweigh it come after it or before the headline. Otherwise the earliest candidate
+   scoring at least ``alpha`` of the best wins, because the article comes before the comments and
+   teasers that can rival it in length. A comment thread (a comments heading the rules know, right
+   under prose, with comments' time stamps under it) is no candidate, however long: a one-paragraph
+   post above a long thread is the article.
 4. Inside the region, what is still clearly boilerplate goes: lines without words, repeated lines,
    runs of non-prose lines (link lists; a neutral line ends one), long lines that are not prose, and
    everything after a blank-line gap wider than the article's own paragraph gaps once the bulk of
@@ -124,6 +124,9 @@ _ITEM_RE = re.compile(r"(\d{1,3})(?:[.):\]\u00aa\u00ba\u00b0]|a\b|\s[-\u2013\u20
 _CODE_RE = re.compile(r"[{};=<>\\`]|\w\[|\[\]|\w\(|::|->|=>|&&|(?:^|\s)//(?:\s|$)|^#!"
                       r"|\$[A-Za-z_{(]|^\$\s|\w\.\w+\.\w|\w_\w"
                       r"|^[a-z_][\w.-]*:(?:\s|$)|\s--?[A-Za-z]")
+# A short line ending so is neutral: a colon introduces a list or code; the full-width marks end
+# a Chinese or Japanese sentence, which at 10 words' length is a line of 20 characters.
+_BRIEF_ENDS = (":", "\uff1a", "\u3002", "\uff01", "\uff1f")
 # A line that is a web address (an image's, a page's) is no code, dots and slashes aside.
 _URL_RE = re.compile(r"\s*(?:[a-z][a-z0-9+.-]*://|//\w[\w-]*\.\w|www\.)", re.I)
 # Densities are measured on a long line's first words only, which bounds the cost per line.
@@ -163,8 +166,8 @@ class Params:
             headline is the article's (a schedule, a how-to), as one a colon introduces.
         table_cells: the fewest number cells a table the article introduces has.
         table_row: the most lines from one number cell of such a table to the next (a row).
-        brief_words: a short line of at least this many words that ends with a colon is
-            neutral (see ``_Line``).
+        brief_words: a short line of at least this many words that ends with a colon (or
+            a Chinese or Japanese sentence mark) is neutral (see ``_Line``).
     """
 
     stop_mid: float = 0.25
@@ -204,9 +207,10 @@ class _Line(NamedTuple):
     ``stop`` is None without stoplist; ``func`` (the function-word score) is None outside
     Chinese, Japanese and Thai; ``sentence`` is None where the script marks no sentence end.
     ``neutral``: a line that is no prose yet reads as the article's, not the template's: code
-    (it has code's punctuation) or a short line that introduces what follows (it ends with a
-    colon); it neither earns nor costs in the region score (:func:`_scores`), so it does not
-    part the article's prose around it.
+    (it has code's punctuation), a short line that introduces what follows (it ends
+    with a colon), or a short sentence of Chinese or Japanese (it ends with their full stop,
+    question or exclamation mark, which no menu label does); it neither earns nor costs in the
+    region score (:func:`_scores`), so it does not part the article's prose around it.
     """
 
     words: float
@@ -232,7 +236,7 @@ def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
     if words < p.short_words or dateline:
         # Never prose whatever the rest says: skip the costlier measures.
         brief = (not dateline and words >= p.brief_words
-                 and text.endswith((":", "\uff1a")))
+                 and text.endswith(_BRIEF_ENDS))
         return _Line(words, None, None, False, 0.0, dateline, no_words, code or brief)
     # Tokens split at white space, as jusText does (its stoplists hold forms such as "(the").
     head = tokens[:_HEAD_TOKENS]

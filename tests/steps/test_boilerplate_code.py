@@ -10,6 +10,7 @@ import pytest
 from cleaner.model import Block
 from cleaner.steps.boilerplate import (
     DEFAULT_PARAMS,
+    DUPLICATE,
     NO_WORDS,
     OUTSIDE,
     _features,
@@ -91,3 +92,33 @@ def test_code_lines_are_neutral(text: str) -> None:
 def test_template_lines_are_not_neutral(text: str) -> None:
     assert not _features(text, ENGLISH, DEFAULT_PARAMS).neutral
 
+
+def test_a_line_the_article_repeats_goes() -> None:
+    caption = "A photo of the cluster"
+    lines = [*MENU, PARAGRAPHS[0], caption, PARAGRAPHS[1], caption, PARAGRAPHS[2], *FOOTER]
+    blocks = blocks_of(lines)
+    v = classify(blocks, ENGLISH)
+    assert [v[i] for i, line in enumerate(lines) if line == caption] == [None, DUPLICATE]
+
+
+def test_short_japanese_sentences_between_paragraphs_are_kept() -> None:
+    paragraphs = [
+        "AWS Lambda上では標準のライブラリだけでデータベースに接続することが出来ないため、"
+        "別の方法を取る必要があります。",
+        "そのため、Lambda用にビルドされたライブラリを用意して、関数と一緒にデプロイする必要が"
+        "あります。",
+        "最後に、デプロイした関数を実行して、データベースに接続できることを確かめてください。"
+        "ログに結果が出ます。",
+    ]
+    steps = ["こちらからダウンロード。", "もしくは git clone してください。", "名前を変更します。",
+             "フォルダも一緒にデプロイ。"]
+    menu = ["ホーム", "アーカイブ", "タグ", "カテゴリ", "検索", "概要"]
+    article = [paragraphs[0], *steps, paragraphs[1], paragraphs[2]]
+    blocks = blocks_of([*menu, *article, *menu[:4]])
+    v = classify(blocks, None)
+    assert [b.text for b, x in zip(blocks, v, strict=True) if x is None] == article
+
+
+@pytest.mark.parametrize("text", ["ホーム", "関連記事", "お問い合わせはこちら"])
+def test_japanese_labels_are_not_neutral(text: str) -> None:
+    assert not _features(text, None, DEFAULT_PARAMS).neutral
