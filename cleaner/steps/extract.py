@@ -28,7 +28,7 @@ from trafilatura.utils import is_dubious_html, load_html, repair_faulty_html
 
 from cleaner.model import Block, Removal
 from cleaner.safetext import printable
-from cleaner.steps.ensemble import block_texts, combine, readability_blocks
+from cleaner.steps.ensemble import Reading, block_texts, combine, read
 
 # trafilatura logs every page it finds no text in at ERROR level; we report that ourselves.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -159,12 +159,13 @@ def extract_html(
     site), trafilatura's blocks are trimmed to those readability agrees on
     (:mod:`cleaner.steps.ensemble`); what that drops is a removal of ``ensemble:readability``.
     When readability has a result to vote with and no site set trafilatura's focus, trafilatura
-    runs in its recall mode (``favor_recall``): the vote trims what that adds at the edges.
+    runs in its recall mode (``favor_recall``): the vote trims what that adds at the edges. The
+    start of the article that readability alone found is added before trafilatura's blocks.
     """
     meta, warnings = _metadata(tree, url)
     url = url or getattr(meta, "url", None)
-    second = readability_blocks(tree) if ensemble and body is tree else None
-    if second and not _FOCUS & options.keys():
+    second: Reading | None = read(tree) if ensemble and body is tree else None
+    if second is not None and second.blocks and not _FOCUS & options.keys():
         # readability will trim what recall mode adds at the edges (steps.ensemble)
         options = {**options, "favor_recall": True}
     if body is tree:
@@ -179,7 +180,7 @@ def extract_html(
     blocks = tuple(Block(line.strip()) for line in (text or "").split("\n") if line.strip())
     voted: tuple[Removal, ...] = ()
     if second is not None:
-        vote = combine(blocks, second)
+        vote = combine(blocks, second.blocks, second.captions)
         blocks, voted = vote.blocks, vote.removals
     return Extracted(
         blocks=blocks,

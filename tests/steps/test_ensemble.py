@@ -4,7 +4,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleaner.model import Block
-from cleaner.steps.ensemble import LEAD_WORDS, RULE, block_texts, combine, readability_blocks
+from cleaner.steps.ensemble import (
+    ADD_WORDS,
+    LEAD_WORDS,
+    RULE,
+    block_texts,
+    combine,
+    missed_start,
+    read,
+    readability_blocks,
+)
 from cleaner.steps.extract import extract_html, parse_html
 
 STORY = [
@@ -153,6 +162,69 @@ def test_a_long_block_after_the_run_is_still_trimmed():
     assert [r.text for r in vote.removals] == [ABOUT]
 
 
+# The story's first half sat in a container of its own, which trafilatura left out.
+FIRST_HALF = [
+    "The harbour town woke on Tuesday to water in its streets for the third time this year, and "
+    "by noon the river had risen past the old mark on the bridge.",
+    "Shopkeepers on the quay moved their stock upstairs before the tide turned, and the school "
+    "closed early so that parents could collect their children in daylight.",
+]
+CAPTION = ("Volunteers carry sandbags past the flooded quay on Tuesday morning as the river "
+           "rises toward the old mark on the bridge in the harbour town")
+
+
+def test_the_start_readability_alone_has_goes_before_trafilaturas_blocks():
+    assert all(len(t.split()) >= ADD_WORDS for t in FIRST_HALF)
+    first = tuple(Block(t) for t in STORY)
+    vote = combine(first, (*FIRST_HALF, *STORY))
+    assert texts(vote.blocks) == [*FIRST_HALF, *STORY]
+    assert vote.removals == ()
+
+
+def test_only_what_comes_before_the_text_both_have_is_added():
+    # readability's own blocks after the agreed start (a caption, a teaser) are never added
+    first = tuple(Block(t) for t in STORY)
+    assert texts(combine(first, (STORY[0], *FIRST_HALF, *STORY[1:])).blocks) == STORY
+
+
+def test_short_blocks_and_captions_are_not_added():
+    first = tuple(Block(t) for t in STORY)
+    dateline = " ".join(FIRST_HALF[0].split()[:ADD_WORDS - 1])
+    assert texts(combine(first, (dateline, *STORY)).blocks) == STORY
+    assert len(CAPTION.split()) >= ADD_WORDS
+    assert texts(combine(first, (CAPTION, *STORY), frozenset({CAPTION})).blocks) == STORY
+    assert texts(combine(first, (CAPTION, *STORY)).blocks) == [CAPTION, *STORY]
+
+
+def test_a_block_split_into_other_lines_is_not_added_again():
+    # trafilatura gives a code block a line a line, readability one block: it is there already
+    code = [f"'package-{i}==1.{i}.0'," for i in range(30)]
+    first = (*(Block(c) for c in code), *(Block(t) for t in STORY))
+    assert texts(combine(first, (" ".join(code), *STORY)).blocks) == [*code, *STORY]
+
+
+def test_nothing_is_added_when_trafilatura_found_nothing():
+    assert combine((), (*FIRST_HALF, *STORY)).blocks == ()
+
+
+def test_readability_marks_captions_by_element_and_by_name():
+    markup = page(f'<div class="story"><figure><img src="a.jpg"><figcaption>{CAPTION}'
+                  f'</figcaption></figure><p class="photo-credit">Photo: Jane Roe</p>{BODY}</div>')
+    reading = read(parse_html(markup))
+    assert CAPTION in reading.blocks
+    assert reading.captions == {CAPTION, "Photo: Jane Roe"}
+    assert not reading.captions & set(STORY)
+
+
+def test_extraction_adds_the_start_trafilatura_missed_and_not_the_caption():
+    markup = page(f'<div class="lede"><figure><img src="a.jpg"><figcaption>{CAPTION}'
+                  f'</figcaption></figure>' + "".join(f"<p>{p}</p>" for p in FIRST_HALF)
+                  + f'</div><article>{BODY}</article>')
+    assert texts(extract(markup, ensemble=False).blocks) == STORY  # trafilatura takes <article>
+    assert list(readability_blocks(parse_html(markup))) == [CAPTION, *FIRST_HALF, *STORY]
+    assert texts(extract(markup).blocks) == [*FIRST_HALF, *STORY]
+
+
 def _focus_seen(monkeypatch, markup, options, body=None):
     import trafilatura
     seen = []
@@ -194,12 +266,19 @@ _words = st.sampled_from(["rain", "flood", "town", "river", "council", "menu", "
 _texts = st.lists(_words, min_size=1, max_size=12).map(" ".join)
 
 
-@given(st.lists(_texts, max_size=12), st.lists(_texts, max_size=12))
-def test_result_is_a_run_of_trafilaturas_blocks_and_the_rest_is_explained(first, second):
+_long_texts = st.lists(_words, min_size=1, max_size=40).map(" ".join)
+
+
+@given(st.lists(_long_texts, max_size=12), st.lists(_long_texts, max_size=12))
+def test_result_is_readabilitys_missed_start_then_a_run_of_trafilaturas_blocks(first, second):
     blocks = tuple(Block(t) for t in first)
     vote = combine(blocks, second)
-    n = len(vote.blocks)
-    starts = [i for i in range(len(blocks) - n + 1) if blocks[i:i + n] == vote.blocks]
+    added = missed_start(blocks, second) if blocks else []
+    assert [b.text for b in vote.blocks[:len(added)]] == added
+    assert all(t in second and len(t.split()) >= ADD_WORDS for t in added)
+    run = vote.blocks[len(added):]
+    n = len(run)
+    starts = [i for i in range(len(blocks) - n + 1) if blocks[i:i + n] == run]
     assert starts, "the kept blocks are one contiguous run of trafilatura's, in order"
     start = starts[0]
     assert [r.text for r in vote.removals] == [b.text for b in (*blocks[:start],
