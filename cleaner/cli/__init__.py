@@ -155,9 +155,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     how.add_argument("--no-learn", dest="learn", action="store_false",
                      help="do not learn site profiles: by default the lines that recur on the "
                      "pages of a site with --learn-min-pages pages or more in the run are its "
-                     "template, and are removed (rule profile:HOST)")
+                     "template, and are removed (rule profile:HOST); smaller sites of one "
+                     "theme are learned together (profile:theme:NAME)")
     how.add_argument("--learn-min-pages", type=parse_min_pages, default=5, metavar="N",
-                     help="pages a site needs in the run for its profile to be learned (at "
+                     help="pages a site (or the smaller sites of one theme together) needs "
+                     "in the run for its profile to be learned (at "
                      "least 2; default: 5, so that a line must recur on 3 pages, which a lede "
                      "two stories share does not)")
     how.add_argument("-j", "--jobs", type=parse_jobs, default=None, metavar="N",

@@ -40,6 +40,12 @@ how it decides:
   (default {MAX_PAGES}), as `cleaner rules suggest` learns one (see `cleaner rules suggest -h`):
   a line on at least half of them, of at most 25 words, is the site's template. With 5
   pages a line must be on 3 of them, which a lede shared by two stories is not.
+  Smaller sites of one theme (pages that load the same scripts and stylesheets from their
+  own hosts, or text scrapes that share many short lines) are learned together when they
+  have --min-pages pages together: DIR/theme-NAME.toml, whose lines must also recur on the
+  pages of two of its sites; its hosts are its sites, its fingerprints the theme's marks
+  (for new sites of the theme).
+  Pages whose URL is on localhost or another host no public site has belong to no site.
   Every file is loaded and its tests (real pages) run before it is written; a site whose
   file fails its tests gets no file, and the report says why.
 
@@ -59,7 +65,8 @@ def add_parsers(cmds: Any) -> None:
                         formatter_class=raw, epilog=LEARN_EPILOG,
                         description="Learn a rule file for each site that has enough pages in "
                         "the inputs (text scrapes, HTML pages, JSONL, WARC): the lines a site's "
-                        "pages share are its template. Files go to DIR as HOST.toml; a report "
+                        "pages share are its template. Files go to DIR as HOST.toml (and "
+                        "theme-NAME.toml for small sites of one theme); a report "
                         "of what was learned and why goes to stderr.")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories of pages")
     p.add_argument("-o", "--output", type=Path, metavar="DIR", required=True,
