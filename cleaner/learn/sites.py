@@ -65,7 +65,7 @@ class Profiles:
     """The profiles a run learned: rule files, their TOML, and a report line per site."""
 
     files: list[RuleFile] = field(default_factory=list)
-    sources: list[tuple[str, str]] = field(default_factory=list)  # (host, TOML)
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (host or theme:NAME, TOML)
     report: list[str] = field(default_factory=list)
     sampled: int = 0
 
@@ -93,7 +93,8 @@ def profile_name(host: str) -> str:
 
 
 def load_profile(text: str, host: str) -> RuleFile:
-    """A learned profile from its TOML (as a Dask worker gets it)."""
+    """A learned profile from its TOML (as a Dask worker gets it); ``host``: its site's, or
+    ``theme:NAME``."""
     from cleaner.ruleset import parse_rule_file
 
     return parse_rule_file(text.encode("utf-8"), profile_name(host), LABEL + host)

@@ -86,7 +86,8 @@ class StepsSpec:
         timeout: seconds one document may take (0: no limit).
         expect: the cleaner and rules versions the client runs; a worker with others refuses
             to clean (:class:`WorkerMismatch`), since its output would differ. Empty: no check.
-        learned: the site profiles the client learned, (host, TOML): added to the rules.
+        learned: the profiles the client learned, (host or ``theme:NAME``, TOML): added to
+            the rules.
     """
 
     rules_dirs: tuple[str, ...] = ()
