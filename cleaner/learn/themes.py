@@ -47,6 +47,7 @@ LINE_MIN_CHARS = 12
 MAX_MARKS = 64
 KEY = "theme:"
 _WP_DIR = "wp-content/themes/"
+_HOSTING = frozenset({"vip", "pub", "premium"})  # directories of themes, not themes
 
 _ASSET = re.compile(rb"""<(?:script|link)\b[^>]*?\b(?:src|href)\s*=\s*["']([^"'\s<>]{1,300})""",
                     re.IGNORECASE)
@@ -116,8 +117,8 @@ def page_marks(data: bytes, host: str) -> frozenset[str]:
     marks: set[str] = set()
     for m in _WP_THEME.finditer(data):
         name = m.group(1).decode("ascii")
-        if name == "vip" and m.group(2):  # WordPress VIP: the hosting, not the theme
-            name = "vip/" + m.group(2).decode("ascii")
+        if name in _HOSTING and m.group(2):  # WordPress VIP, WordPress.com: not the theme
+            name += "/" + m.group(2).decode("ascii")
         marks.add(f"{_WP_DIR}{name}/")
     for m in _ASSET.finditer(data):
         path = _own_path(m.group(1).decode("ascii", "replace"), host)

@@ -33,6 +33,8 @@ def test_marks_are_the_theme_and_its_own_scripts_not_third_party_or_cms_files():
     assert page_marks(page.encode(), "quay.example") == {
         "wp-content/themes/harbourline/", "/wp-content/themes/harbourline/style.css",
         "/wp-content/themes/harbourline/js/site.js", "/assets/app/main.js"}
+    hosted = b'<link href="https://s0.wp.com/wp-content/themes/pub/twentytwelve/style.css">'
+    assert page_marks(hosted, "blog.example") == {"wp-content/themes/pub/twentytwelve/"}
     # The same absolute script on another host is a third party's.
     assert "/wp-content/themes/harbourline/js/site.js" not in page_marks(page.encode(), "x.example")
 
