@@ -41,10 +41,10 @@ relies only on such page-independent cues, in linear passes:
    under prose, with comments' time stamps under it) is no candidate, however long: a one-paragraph
    post above a long thread is the article.
 4. Inside the region, what is still clearly boilerplate goes: lines without words, repeated lines,
-   runs of non-prose lines (link lists; a neutral line ends one), long lines that are not prose, and
-   everything after a blank-line gap wider than the article's own paragraph gaps once the bulk of
-   the article is behind it (reader comments), or after a comments heading the rules know (``ends``)
-   once the bulk is behind it.
+   runs of non-prose lines (link lists; a neutral line or a short sentence ends one), long lines
+   that are not prose, and everything after a blank-line gap wider than the article's own paragraph
+   gaps once the bulk of the article is behind it (reader comments), or after a comments heading the
+   rules know (``ends``) once the bulk is behind it.
 
 After a wide-gap cut, ``classify`` repeats the pass on the lines it kept (less prose in the region
 can qualify an earlier gap) until a pass cuts nothing; classifying its output again keeps all of it.
@@ -205,7 +205,8 @@ class _Line(NamedTuple):
     """Features of one line, independent of its neighbours.
 
     ``stop`` is None without stoplist; ``func`` (the function-word score) is None outside
-    Chinese, Japanese and Thai; ``sentence`` is None where the script marks no sentence end.
+    Chinese, Japanese and Thai; ``sentence`` is None where the script marks no sentence end
+    (a short line's is True only from ``brief_words`` words on, and is False in Thai).
     ``neutral``: a line that is no prose yet reads as the article's, not the template's: code
     (it has code's punctuation), a short line that introduces what follows (it ends
     with a colon), or a short sentence of Chinese or Japanese (it ends with their full stop,
@@ -237,7 +238,9 @@ def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
         # Never prose whatever the rest says: skip the costlier measures.
         brief = (not dateline and words >= p.brief_words
                  and text.endswith(_BRIEF_ENDS))
-        return _Line(words, None, None, False, 0.0, dateline, no_words, code or brief)
+        # A short sentence (a list item that reads as one) is no link of a link list.
+        item = not dateline and words >= p.brief_words and textstats.sentence_end(text) is True
+        return _Line(words, None, None, item, 0.0, dateline, no_words, code or brief)
     # Tokens split at white space, as jusText does (its stoplists hold forms such as "(the").
     head = tokens[:_HEAD_TOKENS]
     stop = None
@@ -404,12 +407,14 @@ def _runs(lines: Sequence[_Line], tx: Sequence[float]) -> list[int]:
 
     Lines without words neither end a run nor count in it, as in :func:`_scores`; neutral
     lines end it (a bare command among lines of code is no run of links), though in the
-    region score they leave it be.
+    region score they leave it be, and so do short sentences (the items of a list that read as
+    sentences are no links).
     """
     out = [0] * len(tx)
     start = 0
     for i in range(len(tx) + 1):
-        if i == len(tx) or ((tx[i] >= 0 or lines[i].neutral) and not lines[i].no_words):
+        if i == len(tx) or ((tx[i] >= 0 or lines[i].neutral or lines[i].sentence)
+                            and not lines[i].no_words):
             n = sum(not lines[k].no_words for k in range(start, i))
             out[start:i] = [n] * (i - start)
             start = i + 1

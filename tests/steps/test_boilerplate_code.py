@@ -11,6 +11,7 @@ from cleaner.model import Block
 from cleaner.steps.boilerplate import (
     DEFAULT_PARAMS,
     DUPLICATE,
+    LINK_LIST,
     NO_WORDS,
     OUTSIDE,
     _features,
@@ -122,3 +123,28 @@ def test_short_japanese_sentences_between_paragraphs_are_kept() -> None:
 @pytest.mark.parametrize("text", ["ホーム", "関連記事", "お問い合わせはこちら"])
 def test_japanese_labels_are_not_neutral(text: str) -> None:
     assert not _features(text, None, DEFAULT_PARAMS).neutral
+
+
+MORE = [
+    "The fifth paragraph goes back over the choices we made on the way, and which of them we "
+    "would make again if we had to start over.",
+    "The last paragraph thanks the people who helped with the work and says where the code of "
+    "the whole project can be found by those who want it.",
+]
+
+
+def test_a_list_of_short_sentences_inside_the_article_is_kept() -> None:
+    items = ["Mobile apps came out in March.", "Two-factor sign-in is there too!",
+             "Folders were added last week.", "Undo send is still missing."]
+    article = [*PARAGRAPHS[:3], *items, PARAGRAPHS[3], *MORE]
+    v = verdicts([*MENU, *article, *FOOTER])
+    assert [line for line in article if v[line] is not None] == []
+
+
+def test_a_list_of_headlines_inside_the_article_is_still_a_link_list() -> None:
+    links = ["Boeing Asks Regulators To Review Design", "Markets Rally On Trade Hopes",
+             "City Council Approves Park Plan", "Five Things To Know Today"]
+    article = [*PARAGRAPHS[:3], PARAGRAPHS[3], *MORE]
+    v = verdicts([*MENU, *PARAGRAPHS[:3], *links, PARAGRAPHS[3], *MORE, *FOOTER])
+    assert [line for line in article if v[line] is not None] == []
+    assert all(v[line] == LINK_LIST for line in links)
