@@ -39,7 +39,9 @@ relies only on such page-independent cues, in linear passes:
    scoring at least ``alpha`` of the best wins, because the article comes before the comments and
    teasers that can rival it in length. A comment thread (a comments heading the rules know, right
    under prose, with comments' time stamps under it) is no candidate, however long: a one-paragraph
-   post above a long thread is the article.
+   post above a long thread is the article. The region goes on past a pause of the article (lines at
+   least half of them neutral, with no dateline and no line the rules remove) to the prose after it:
+   a long code block parts an article only in the region score.
 4. Inside the region, what is still clearly boilerplate goes: lines without words, repeated lines,
    runs of non-prose lines (link lists; a neutral line or a short sentence ends one), long lines
    that are not prose, and everything after a blank-line gap wider than the article's own paragraph
@@ -577,6 +579,8 @@ def _single_pass(
     # may tell where the article is, but does not stretch it over the lines before its prose.
     while lo < hi and (lo in removed or scores[lo] <= 0):
         lo += 1
+    if lo < hi:
+        hi = _continued(lines, scores, hi, removed | ends)
     runs = _runs(lines, tx)
     out: list[str | None] = [OUTSIDE] * len(blocks)
     for i in range(lo, hi):
@@ -590,6 +594,36 @@ def _single_pass(
     if heading is not None:
         out[heading:hi] = [v or CLOSED for v in out[heading:hi]]
     return out, heading is not None, listed
+
+
+def _continued(lines: Sequence[_Line], scores: Sequence[float], hi: int,
+               stops: frozenset[int]) -> int:
+    """The region's end, past the pauses of the article: a pause (lines that score nothing)
+    in which at least half of the lines with words are neutral (code, the colon line that
+    introduces it), with no dateline and no line of ``stops`` (lines the rules remove, closing
+    headings), followed by a stretch of at least two prose lines, which the region takes up to
+    its best prefix. Between an article and the teasers or comments after it come menus, share
+    bars, bylines and time stamps, not code."""
+    n = len(lines)
+    while True:
+        j = hi
+        while j < n and scores[j] <= 0:
+            if j in stops or lines[j].dateline:
+                return hi
+            j += 1
+        total = best = 0.0
+        end = j
+        for k in range(j, n):
+            total += scores[k]
+            if total <= 0:
+                break
+            if total > best:
+                best, end = total, k + 1
+        pause = [line for line in lines[hi:j] if not line.no_words]
+        if (sum(scores[i] > 0 for i in range(j, end)) < 2
+                or 2 * sum(line.neutral for line in pause) < len(pause)):
+            return hi
+        hi = end
 
 
 def _closing_heading(region: range, scores: Sequence[float], ends: frozenset[int],

@@ -148,3 +148,23 @@ def test_a_list_of_headlines_inside_the_article_is_still_a_link_list() -> None:
     v = verdicts([*MENU, *PARAGRAPHS[:3], *links, PARAGRAPHS[3], *MORE, *FOOTER])
     assert [line for line in article if v[line] is not None] == []
     assert all(v[line] == LINK_LIST for line in links)
+
+
+# A long listing: most of its lines are code, some (bare commands, output) look like no code.
+LISTING = [line for i in range(8) for line in (f"$ make step{i}", f"step{i} done",
+                                               f"result_{i} = run(step{i});", "OK")]
+
+
+def test_a_long_listing_does_not_part_the_article() -> None:
+    article = [*PARAGRAPHS[:2], "Run the build:", *LISTING, *PARAGRAPHS[2:]]
+    v = verdicts([*MENU, *article, *FOOTER])
+    assert [line for line in PARAGRAPHS if v[line] is not None] == []
+    assert all(v[line] == OUTSIDE for line in MENU + FOOTER)
+
+
+def test_a_pause_with_a_dateline_still_parts_the_article_from_what_follows() -> None:
+    teasers = MORE
+    pause = ["Posted 12 March 2019, 10:42", *LISTING[:8]]
+    v = verdicts([*MENU, *PARAGRAPHS, *pause, *teasers, *FOOTER])
+    assert [line for line in PARAGRAPHS if v[line] is not None] == []
+    assert all(v[line] is not None for line in teasers)
