@@ -7,7 +7,8 @@ and stylesheets from their own hosts, at the same paths: ``/wp-content/themes/NA
 platform's ``/js/hdn/unification/modules/adTools.js`` on each of its newspapers. Those paths
 are the theme's *marks*. Third-party scripts (ads, analytics, fonts, CDNs) are no mark: they are
 on any site. Nor are paths every site of a CMS has (WordPress's ``wp-includes`` and plugins,
-Cloudflare's ``cdn-cgi``), or the file names of common libraries (jQuery, Bootstrap, ...).
+Cloudflare's ``cdn-cgi``), the file names of common libraries (jQuery, Bootstrap, ...), or a
+path with one directory (``/css/style.css`` is any static site's).
 
 Text scrapes load no scripts: their marks are their distinctive short lines (two words or
 more, 12 characters or more, not prose), the first and last :data:`MAX_MARKS` / 2 of a page,
@@ -52,7 +53,8 @@ _HOSTING = frozenset({"vip", "pub", "premium"})  # directories of themes, not th
 _ASSET = re.compile(rb"""<(?:script|link)\b[^>]*?\b(?:src|href)\s*=\s*["']([^"'\s<>]{1,300})""",
                     re.IGNORECASE)
 _WP_THEME = re.compile(rb"wp-content/themes/([A-Za-z0-9_.-]{1,60})(?:/([A-Za-z0-9_.-]{1,60}))?")
-_ASSET_PATH = re.compile(r"^/(?:[A-Za-z0-9_.~%+-]+/)+[A-Za-z0-9_.~%+-]+\.(?:js|css)$")
+# Two directories at least: ``/css/style.css`` and ``/js/main.js`` are any static site's.
+_ASSET_PATH = re.compile(r"^/(?:[A-Za-z0-9_.~%+-]+/){2,}[A-Za-z0-9_.~%+-]+\.(?:js|css)$")
 # Paths every site of a CMS or a host has, whatever its theme.
 _GENERIC = ("/wp-includes/", "/wp-content/plugins/", "/wp-content/mu-plugins/", "/cdn-cgi/",
             "/wp-json/", "/misc/", "/core/misc/", "/modules/", "/sites/all/modules/",

@@ -29,6 +29,7 @@ TEMPLATE = {"Home", "News", "Business", "Sport", "Opinion", "Share this story"}
 def test_marks_are_the_theme_and_its_own_scripts_not_third_party_or_cms_files():
     page = ('<html><head>' + THEME_HEAD.format(host="quay.example")
             + '<script src="/js/jquery.min.js"></script><link href="/cdn-cgi/x/email.css">'
+            '<link rel="stylesheet" href="/css/style.css">'
             '<script src="/assets/app/main.js?v=9"></script></head></html>')
     assert page_marks(page.encode(), "quay.example") == {
         "wp-content/themes/harbourline/", "/wp-content/themes/harbourline/style.css",
