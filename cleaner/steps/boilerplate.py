@@ -41,12 +41,12 @@ relies only on such page-independent cues, in linear passes:
    under prose, with comments' time stamps under it) is no candidate, however long: a one-paragraph
    post above a long thread is the article. The region goes on past a pause of the article (lines at
    least half of them neutral, with no dateline and no line the rules remove) to the prose after it:
-   a long code block parts an article only in the region score.
-4. Inside the region, what is still clearly boilerplate goes: lines without words, repeated lines,
-   runs of non-prose lines (link lists; a neutral line or a short sentence ends one), long lines
-   that are not prose, and everything after a blank-line gap wider than the article's own paragraph
-   gaps once the bulk of the article is behind it (reader comments), or after a comments heading the
-   rules know (``ends``) once the bulk is behind it.
+   a long code block no longer ends the article.
+4. Inside the region, what is still clearly boilerplate goes: lines without words, repeated lines
+   (but for short lines of code), runs of non-prose lines (link lists; a neutral line or a short
+   sentence ends one), long lines that are not prose, and everything after a blank-line gap wider
+   than the article's own paragraph gaps once the bulk of the article is behind it (reader
+   comments), or after a comments heading the rules know (``ends``) once the bulk is behind it.
 
 After a wide-gap cut, ``classify`` repeats the pass on the lines it kept (less prose in the region
 can qualify an earlier gap) until a pass cuts nothing; classifying its output again keeps all of it.
@@ -214,6 +214,7 @@ class _Line(NamedTuple):
     with a colon), or a short sentence of Chinese or Japanese (it ends with their full stop,
     question or exclamation mark, which no menu label does); it neither earns nor costs in the
     region score (:func:`_scores`), so it does not part the article's prose around it.
+    ``code``: the line has code's punctuation.
     """
 
     words: float
@@ -224,6 +225,7 @@ class _Line(NamedTuple):
     dateline: bool
     no_words: bool
     neutral: bool = False
+    code: bool = False
 
 
 def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
@@ -242,7 +244,7 @@ def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
                  and text.endswith(_BRIEF_ENDS))
         # A short sentence (a list item that reads as one) is no link of a link list.
         item = not dateline and words >= p.brief_words and textstats.sentence_end(text) is True
-        return _Line(words, None, None, item, 0.0, dateline, no_words, code or brief)
+        return _Line(words, None, None, item, 0.0, dateline, no_words, code or brief, code)
     # Tokens split at white space, as jusText does (its stoplists hold forms such as "(the").
     head = tokens[:_HEAD_TOKENS]
     stop = None
@@ -257,7 +259,7 @@ def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
         # Scripts without spaces: their function words stand in for the stoplist.
         func = textstats.function_score(text)
     sentence = textstats.sentence_end(text)
-    return _Line(words, stop, func, sentence, caps, dateline, no_words, code)
+    return _Line(words, stop, func, sentence, caps, dateline, no_words, code, code)
 
 
 def _is_dateline(text: str) -> bool:
@@ -437,7 +439,9 @@ def _inner_reason(line: _Line, t: float, run: int, dup: bool, p: Params) -> str 
     """Why a line inside the main region is still boilerplate, if it is."""
     if line.no_words:
         return NO_WORDS
-    if dup:
+    # Code repeats its short lines (a struct's opening, a field, a call), and is no caption or
+    # menu shown twice.
+    if dup and not (line.code and line.words < p.short_words):
         return DUPLICATE
     if line.neutral:
         return None

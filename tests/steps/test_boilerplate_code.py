@@ -168,3 +168,13 @@ def test_a_pause_with_a_dateline_still_parts_the_article_from_what_follows() -> 
     v = verdicts([*MENU, *PARAGRAPHS, *pause, *teasers, *FOOTER])
     assert [line for line in PARAGRAPHS if v[line] is not None] == []
     assert all(v[line] is not None for line in teasers)
+
+
+def test_short_lines_of_code_may_repeat() -> None:
+    structs = [line for name in ("Tree", "Node", "Forest") for line in (
+        "typedef struct{", "ElemType data;// the value", f"int parent;// {name}", f"}}{name};")]
+    article = [*PARAGRAPHS[:2], *structs, *PARAGRAPHS[2:]]
+    blocks = blocks_of([*MENU, *article, *FOOTER])
+    v = classify(blocks, ENGLISH)
+    kept = [b.text for b, x in zip(blocks, v, strict=True) if x is None]
+    assert kept == article
