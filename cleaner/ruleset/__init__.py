@@ -719,14 +719,24 @@ class RuleFile:
         host = host or host_of(url)
         if host:
             for h in self.hosts:
-                if host.endswith(h) if h.startswith(".") else (
-                        host == h or host.endswith("." + h)):
+                if host_matches(host, h):
                     return f"host {host} matches {h}"
         if self.fingerprints:
             found = [f.text for f in self.fingerprints if f.found_in(source_text, regexes)]
             if len(found) >= self.min_fingerprints:
                 return "fingerprints: " + ", ".join(repr(f) for f in found)
         return None
+
+
+def host_matches(host: str, entry: str) -> bool:
+    """Whether a document's host (see :func:`host_of`) is one a ``hosts`` entry covers:
+    ``example.com`` the host and its subdomains, ``.example.com`` its subdomains only,
+    ``=example.com`` the host alone (a learned profile: the host it was learned from)."""
+    if entry.startswith("="):
+        return host == entry[1:]
+    if entry.startswith("."):
+        return host.endswith(entry)
+    return host == entry or host.endswith("." + entry)
 
 
 _TOP_KEYS = frozenset(
@@ -738,9 +748,8 @@ _MATCH_KEYS = frozenset({"hosts", "fingerprints", "min_fingerprints"})
 def _build_match(data: Any, label: str) -> tuple[tuple[str, ...], tuple[Fingerprint, ...], int]:
     t = _Table(data, label, "match", _MATCH_KEYS)
     # "example.com" covers the host and its subdomains; ".example.com" (FTR's .example.com.txt)
-    # its subdomains only.
-    hosts = tuple(h.lower() if h.startswith(".") else h.lower().removeprefix("www.")
-                  for h in t.str_list("hosts"))
+    # its subdomains only; "=example.com" the host alone (see host_matches).
+    hosts = tuple(_host_entry(h, label) for h in t.str_list("hosts"))
     fps: list[Fingerprint] = []
     for i, fp in enumerate(t.str_list("fingerprints")):
         if fp.startswith("re:"):
@@ -751,6 +760,18 @@ def _build_match(data: Any, label: str) -> tuple[tuple[str, ...], tuple[Fingerpr
     if fps and not 1 <= min_fp <= len(fps):
         raise RuleError(f"{_where(label, 'match.min_fingerprints')}: must be 1..{len(fps)}")
     return hosts, tuple(fps), min_fp
+
+
+def _host_entry(entry: str, label: str) -> str:
+    """One ``hosts`` entry as :func:`host_matches` compares it: lower case, without ``www.``."""
+    h = entry.lower()
+    if h.startswith("."):
+        return h
+    name = h.removeprefix("=").removeprefix("www.")
+    if h.startswith("=") and (not name or name.startswith((".", "="))):
+        raise RuleError(f"{_where(label, 'match.hosts')}: {entry!r}: '=' must be followed by "
+                        'the one host the file applies to, such as "=example.com"')
+    return "=" + name if h.startswith("=") else name
 
 
 def parse_rule_file(raw: bytes, name: str, label: str) -> RuleFile:

@@ -308,15 +308,17 @@ def _duplicates(rules: RuleSet, sources: dict[str, TomlSource]) -> Iterator[Find
 
 
 def _hosts(rules: RuleSet, sources: dict[str, TomlSource]) -> Iterator[Finding]:
-    """R301: a host listed in two files, or twice in one."""
-    owners: dict[str, list[RuleFile]] = defaultdict(list)
+    """R301: a host listed in two files, or twice in one (``=example.com``, that host alone,
+    and ``example.com`` both list example.com)."""
+    owners: dict[str, list[tuple[RuleFile, str]]] = defaultdict(list)
     for f in rules.files:
         for h in f.hosts:
-            owners[h].append(f)
-    for host, files in owners.items():
+            owners[h.removeprefix("=")].append((f, h))
+    for entries in owners.values():
+        files = [f for f, _ in entries]
         if len(files) < 2:
             continue
-        for f in {o.label: o for o in files}.values():
+        for f, host in {o.label: (o, h) for o, h in entries}.values():
             others = [o.label for o in files if o is not f]
             where = ", ".join(dict.fromkeys(others)) if others else "this file, twice"
             line = sources[f.label].value_line("match", "hosts", host)
