@@ -15,10 +15,12 @@ them (at least 2) and is not long prose is boilerplate:
   three or more that come one after another make one rule.
 
 Lines the existing rules (``_default``, a theme) already remove get no rule. ``match.hosts``
-come from the pages' URLs; pages without one are matched by fingerprints, the most distinctive
-lines all of them share. Tests are real pages (their lines as the rules see them), picked until
-every proposed rule removes something in one; each must keep a line unique to its page and
-lose recurring ones. The file is checked with the loader and its tests before it is written.
+come from the pages' URLs (``rules learn`` and a run's profiles: exact, ``"=HOST"``, the hosts
+the pages were on and not their subdomains); pages without one are matched by fingerprints, the
+most distinctive lines all of them share. Tests are real pages (their lines as the rules see
+them), picked until every proposed rule removes something in one; each must keep a line unique
+to its page and lose recurring ones. The file is checked with the loader and its tests before
+it is written.
 """
 
 from __future__ import annotations
@@ -563,13 +565,15 @@ def _fingerprints(a: Analysis, rules: RuleSet, pages: list[Page]) -> list[str]:
 
 
 def match_table(a: Analysis, rules: RuleSet, hosts: Sequence[str],
-                marks: Sequence[str] = ()) -> dict[str, Any]:
+                marks: Sequence[str] = (), exact: bool = False) -> dict[str, Any]:
     """``[match]``: hosts from the URLs (or --host), fingerprints for pages without a URL; a
-    theme's ``marks`` found in all its pages are fingerprints too (new sites of the theme)."""
+    theme's ``marks`` found in all its pages are fingerprints too (new sites of the theme).
+    ``exact``: the hosts as ``=HOST``, that host alone, not its subdomains (whose pages the
+    rules never saw)."""
     found = sorted({h for p in a.pages if (h := host_of(p.url))} | set(hosts))
     table: dict[str, Any] = {}
     if found:
-        table["hosts"] = found
+        table["hosts"] = [f"={h}" for h in found] if exact else found
     fps = [m for m in marks if all(m in p.source_text for p in a.pages)][:MAX_FINGERPRINTS]
     if fps:
         table["fingerprints"] = fps
@@ -748,20 +752,22 @@ def suggest(paths: Sequence[str], rules: RuleSet, name: str | None,
 
 def learn_site(pages: list[Page], rules: RuleSet, name: str | None,
                hosts: Sequence[str] = (), skipped: Sequence[str] = (),
-               label: str | None = None, theme: Sequence[str] | None = None) -> Suggestion:
+               label: str | None = None, theme: Sequence[str] | None = None,
+               exact: bool = False) -> Suggestion:
     """Propose a rule file from the pages of one site (at least 2), with tests taken from the
     pages, and check it with the loader and its tests.
 
     ``label`` names the file in rule ids (default ``NAME.toml``): a profile learned during a run
     is ``profile:HOST``, so that what it removes says so. ``theme``: the pages are of several
     sites of one theme (``hosts``); a line must recur on the pages of two of them, and these
-    marks of the theme, where all the pages have them, are the file's fingerprints.
+    marks of the theme, where all the pages have them, are the file's fingerprints. ``exact``:
+    the file applies to the hosts of its pages alone (``=HOST``), not to their subdomains.
     """
     a = propose(pages, 1 if theme is None else 2)
-    match = match_table(a, rules, hosts, theme or ())
+    match = match_table(a, rules, hosts, theme or (), exact)
     if not name and not match.get("hosts"):
         a.notes.append("no host to name the file after: named 'site'; give --name")
-    name = name or (match.get("hosts") or ["site"])[0]
+    name = name or (match.get("hosts") or ["site"])[0].removeprefix("=")
     if not _NAME.search(name):
         raise ConfigError(f"--name {name!r}: use lower-case letters, digits, '.', '-' and '_'")
     label = label or f"{name}.toml"
@@ -886,8 +892,9 @@ def _learn_one(learned: Learned, key: str, pages: list[Page], rules: RuleSet, na
                theme: Theme | None = None) -> None:
     """Learn one site's (or theme's) file into ``learned``, or say why not."""
     try:
+        # Exact hosts: the file was tested on these hosts' pages, not their subdomains'.
         found = learn_site(pages, rules, name, theme.hosts if theme else (),
-                           theme=theme.marks if theme else None)
+                           theme=theme.marks if theme else None, exact=True)
     except ConfigError as exc:
         learned.report.append(f"{key}: nothing learned: {exc}")
         return

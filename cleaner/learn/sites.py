@@ -18,6 +18,11 @@ line must also recur on the pages of two of its sites (else it is one site's, no
 It applies to the pages of those sites (by their hosts) and no other: a site with a profile of
 its own has learned the theme's lines from its own pages.
 
+A profile's hosts are exact (``"=HOST"`` in ``[match] hosts``): it applies to the hosts whose
+pages it was learned from and tested on, not to their subdomains (``news.example.com`` with a
+profile of its own is not given the theme of ``example.com``'s, nor ``blog.example.com`` the
+profile of ``example.com``, learned from pages of another template).
+
 The profile is a function of the inputs and the rules alone, so a resumed run, a ``-j N`` run
 and a Dask run (its first reading runs here) learn the same profiles, and the rules' version,
 which the outputs and the resume journal record, covers them.
@@ -245,13 +250,16 @@ class _Learner:
                                "pages")
 
     def _learn(self, key: str, pages: list[Page], theme: Theme | None) -> Suggestion:
+        # Exact hosts (=HOST): a profile applies to the hosts whose pages it was learned
+        # from, not to their subdomains, whose templates it never saw.
         if theme is None:
-            return learn_site(pages, self.rules, _file_name(key), label=LABEL + key)
+            return learn_site(pages, self.rules, _file_name(key), label=LABEL + key,
+                              exact=True)
         # Matched by its sites' hosts alone, no fingerprints: a site with a profile of its
-        # own has learned the theme's lines from its own pages, and is not given the theme's
-        # too (learned from other sites' pages).
+        # own (a subdomain of one of them too) has learned the theme's lines from its own
+        # pages, and is not given the theme's too (learned from other sites' pages).
         return learn_site(pages, self.rules, f"theme-{theme.name}", theme.hosts,
-                          label=LABEL + key, theme=())
+                          label=LABEL + key, theme=(), exact=True)
 
     def finish(self) -> Profiles:
         for host in sorted(self.pages):

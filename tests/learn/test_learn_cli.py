@@ -110,7 +110,7 @@ def test_learn_never_overwrites_without_force(crawl, tmp_path, capsys):
     assert (out / "valley-post.example.toml").read_text(encoding="utf-8") == "mine"
     code, _, err = run(["rules", "learn", str(crawl), "-o", str(out), "--force"], capsys)
     assert code == 0, err
-    assert load_rule_file(out / "valley-post.example.toml").hosts == ("valley-post.example",)
+    assert load_rule_file(out / "valley-post.example.toml").hosts == ("=valley-post.example",)
 
 
 def test_learn_min_pages_decides_which_sites_are_learned(crawl, tmp_path, capsys):

@@ -180,7 +180,7 @@ def test_rules_learn_writes_a_theme_file_that_loads_lints_and_passes(theme, tmp_
     err = capsys.readouterr().err
     assert "theme:harbourline: the theme of harbour-times.example, valley-post.example" in err
     f = load_rule_file(out / "theme-harbourline.toml")
-    assert set(f.hosts) == {"harbour-times.example", "valley-post.example"}
+    assert set(f.hosts) == {"=harbour-times.example", "=valley-post.example"}
     assert "wp-content/themes/harbourline/" in {fp.text for fp in f.fingerprints}
     # a new site of the theme is matched by the theme's marks
     page = "<html><head>" + THEME_HEAD.format(host="new.example") + "</head></html>"

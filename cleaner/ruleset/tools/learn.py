@@ -39,12 +39,14 @@ how it decides:
   pages (default {MIN_PAGES}) gets a rule file learned from its first --max-pages pages
   (default {MAX_PAGES}), as `cleaner rules suggest` learns one (see `cleaner rules suggest -h`):
   a line on at least half of them, of at most 25 words, is the site's template. With 5
-  pages a line must be on 3 of them, which a lede shared by two stories is not.
+  pages a line must be on 3 of them, which a lede shared by two stories is not. Its
+  [match] hosts are "=HOST": that host alone (and www.HOST), not its subdomains, whose
+  pages it was neither learned from nor tested on.
   Smaller sites of one theme (pages that load the same scripts and stylesheets from their
   own hosts, or text scrapes that share many short lines) are learned together when they
   have --min-pages pages together: DIR/theme-NAME.toml, whose lines must also recur on the
-  pages of two of its sites; its hosts are its sites, its fingerprints the theme's marks
-  (for new sites of the theme).
+  pages of two of its sites; its hosts are its sites (each "=HOST"), its fingerprints the
+  theme's marks (for new sites of the theme).
   Pages whose URL is on localhost or another host no public site has belong to no site.
   Every file is loaded and its tests (real pages) run before it is written; a site whose
   file fails its tests gets no file, and the report says why.
