@@ -30,7 +30,11 @@ it. When readability's text begins with blocks that trafilatura's text does not 
 trafilatura's blocks. These were, on the tuning half, ledes and whole first halves of articles
 that trafilatura left out (the page put them in another container than the rest). Shorter ones
 were datelines and standfirsts as often as article text, and captions are what readability
-alone keeps most.
+alone keeps most. When the two share no text at all, each took a different container: if
+readability's (long, non-caption) blocks hold more words than trafilatura's, they are the rest
+of an article split in two (on the development set, both such pages), and go before or after
+trafilatura's blocks as they stand on the page; if fewer, they are taken for a sidebar or
+comments and left out.
 
 It abstains from trimming, leaving trafilatura's blocks as they are, when readability found too
 little to judge by (fewer than ``MIN_SECOND_WORDS`` words, or under ``MIN_SECOND_SHARE`` of
@@ -45,7 +49,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,34 +179,63 @@ class _Second:
 
 
 def combine(first: Sequence[Block], second: Sequence[str],
-            captions: frozenset[str] = frozenset()) -> Vote:
+            captions: frozenset[str] = frozenset(),
+            page_text: Callable[[], str] | None = None) -> Vote:
     """trafilatura's blocks (``first``) from the first to the last that ``second`` holds,
-    or from the first long block of prose before that (``LEAD_WORDS``), after the start of the
-    article that readability alone has (:func:`missed_start`).
+    or from the first long block of prose before that (``LEAD_WORDS``), with the part of the
+    article that readability alone has (:func:`missed_part`).
 
     Args:
         first: trafilatura's blocks, in page order.
         second: readability's block texts, in page order.
         captions: which of ``second`` are captions.
+        page_text: the page's whole text, asked for only to tell whether a part of the article
+            readability alone has comes before or after trafilatura's (else: after).
     """
     vote = _trim(first, second)
     if not vote.blocks:
         return vote
-    start = tuple(Block(t) for t in missed_start(first, second, captions))
-    return Vote((*start, *vote.blocks), vote.removals) if start else vote
+    part, before = missed_part(first, second, captions)
+    if not part:
+        return vote
+    if before is None:
+        before = _comes_first(part[0], first[0].text, page_text() if page_text else "")
+    added = tuple(Block(t) for t in part)
+    return Vote((*added, *vote.blocks) if before else (*vote.blocks, *added), vote.removals)
 
 
-def missed_start(first: Sequence[Block], second: Sequence[str],
-                 captions: frozenset[str] = frozenset()) -> list[str]:
-    """readability's blocks before the first one trafilatura's text holds, of ``ADD_WORDS``
-    words or more and not captions: the start of the article when trafilatura missed it."""
+def missed_part(first: Sequence[Block], second: Sequence[str],
+                captions: frozenset[str] = frozenset()) -> tuple[list[str], bool | None]:
+    """The part of the article readability alone has, and whether it goes before
+    trafilatura's blocks (None: not known from the two texts).
+
+    Of ``ADD_WORDS`` words or more and not captions, these are readability's blocks before the
+    first one trafilatura's text holds: the start of the article when trafilatura missed it.
+    When trafilatura's text holds none of readability's blocks, the two took different
+    containers of the page: readability's blocks are the rest of the article when they hold
+    more words than trafilatura's (an article in two containers, trafilatura taking one); when
+    they hold fewer, they are taken for something else (a sidebar, comments) and left out.
+    """
     mine = _Second([" ".join(b.text for b in first)])  # across blocks: lines split differently
-    lead = []
-    for text in second:
+    for n, text in enumerate(second):
         if mine.holds(text):
-            break
-        lead.append(text)
-    return [t for t in lead if len(_tokens(t)) >= ADD_WORDS and t not in captions]
+            return [t for t in second[:n] if _addable(t, captions)], True
+    rest = [t for t in second if _addable(t, captions)]
+    if sum(len(_tokens(t)) for t in rest) < mine.words:
+        return [], None
+    return rest, None
+
+
+def _addable(text: str, captions: frozenset[str]) -> bool:
+    return len(_tokens(text)) >= ADD_WORDS and text not in captions
+
+
+def _comes_first(text: str, other: str, page: str) -> bool:
+    """Whether ``text`` starts before ``other`` in ``page`` (by their first words); False
+    when either is not found."""
+    folded = " " + " ".join(_tokens(page)) + " "
+    at = [folded.find(" " + " ".join(_tokens(t)[:SHINGLE * 2]) + " ") for t in (text, other)]
+    return -1 < at[0] < at[1]
 
 
 def _trim(first: Sequence[Block], second: Sequence[str]) -> Vote:

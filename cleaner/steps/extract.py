@@ -27,6 +27,7 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import is_dubious_html, load_html, repair_faulty_html
 
 from cleaner.model import Block, Removal
+from cleaner.ruleset import element_text
 from cleaner.safetext import printable
 from cleaner.steps.ensemble import Reading, block_texts, combine, read
 
@@ -180,7 +181,7 @@ def extract_html(
     blocks = tuple(Block(line.strip()) for line in (text or "").split("\n") if line.strip())
     voted: tuple[Removal, ...] = ()
     if second is not None:
-        vote = combine(blocks, second.blocks, second.captions)
+        vote = combine(blocks, second.blocks, second.captions, lambda: element_text(tree))
         blocks, voted = vote.blocks, vote.removals
     return Extracted(
         blocks=blocks,

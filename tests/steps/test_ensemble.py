@@ -10,7 +10,7 @@ from cleaner.steps.ensemble import (
     RULE,
     block_texts,
     combine,
-    missed_start,
+    missed_part,
     read,
     readability_blocks,
 )
@@ -203,6 +203,42 @@ def test_a_block_split_into_other_lines_is_not_added_again():
     assert texts(combine(first, (" ".join(code), *STORY)).blocks) == [*code, *STORY]
 
 
+def test_a_shorter_text_the_extractors_do_not_share_is_not_added():
+    # readability took a sidebar or comments, shorter than trafilatura's article: left out
+    first = tuple(Block(t) for t in STORY)
+    assert texts(combine(first, tuple(FIRST_HALF)).blocks) == STORY
+
+
+SECOND_HALF = [
+    "Later that week engineers inspected the sea wall from boats and found two more cracks that "
+    "had opened under the weight of the water, which they said would have to be filled before "
+    "the next spring tide.",
+    "Insurers sent assessors to the quay on Thursday, and several shop owners said they would not "
+    "reopen before the spring, because their stock and their fittings had been under water for "
+    "two whole days.",
+    "The school reopened on Friday after volunteers cleared mud from the ground floor and dried "
+    "out the library with borrowed fans, although the playing field will stay closed until the "
+    "end of the month.",
+]
+
+
+def test_a_longer_text_the_extractors_do_not_share_is_the_rest_of_the_article_in_page_order():
+    assert all(len(t.split()) >= ADD_WORDS for t in SECOND_HALF)
+    # the article in two containers: trafilatura took one, readability the other (longer) one
+    first = tuple(Block(t) for t in FIRST_HALF)
+    page = " ".join([*FIRST_HALF, *SECOND_HALF])
+    vote = combine(first, tuple(SECOND_HALF), page_text=lambda: page)
+    assert texts(vote.blocks) == [*FIRST_HALF, *SECOND_HALF]
+    page = " ".join([*SECOND_HALF, *FIRST_HALF])  # readability's container came first
+    vote = combine(first, tuple(SECOND_HALF), page_text=lambda: page)
+    assert texts(vote.blocks) == [*SECOND_HALF, *FIRST_HALF]
+
+
+def test_without_the_page_the_rest_goes_after():
+    first = tuple(Block(t) for t in FIRST_HALF)
+    assert texts(combine(first, tuple(SECOND_HALF)).blocks) == [*FIRST_HALF, *SECOND_HALF]
+
+
 def test_nothing_is_added_when_trafilatura_found_nothing():
     assert combine((), (*FIRST_HALF, *STORY)).blocks == ()
 
@@ -273,10 +309,14 @@ _long_texts = st.lists(_words, min_size=1, max_size=40).map(" ".join)
 def test_result_is_readabilitys_missed_start_then_a_run_of_trafilaturas_blocks(first, second):
     blocks = tuple(Block(t) for t in first)
     vote = combine(blocks, second)
-    added = missed_start(blocks, second) if blocks else []
-    assert [b.text for b in vote.blocks[:len(added)]] == added
+    added, before = missed_part(blocks, second) if blocks else ([], None)
     assert all(t in second and len(t.split()) >= ADD_WORDS for t in added)
-    run = vote.blocks[len(added):]
+    if before is not False:  # the added part goes first (or, without the page, last)
+        ahead = [b.text for b in vote.blocks[:len(added)]] == added
+        behind = not added or [b.text for b in vote.blocks[-len(added):]] == added
+        assert ahead or behind
+    run = vote.blocks[len(added):] if [b.text for b in vote.blocks[:len(added)]] == added \
+        else vote.blocks[:len(vote.blocks) - len(added)]
     n = len(run)
     starts = [i for i in range(len(blocks) - n + 1) if blocks[i:i + n] == run]
     assert starts, "the kept blocks are one contiguous run of trafilatura's, in order"
