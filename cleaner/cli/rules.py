@@ -69,8 +69,8 @@ exit status: 0 all tests passed, 1 a test failed or a file does not load, 2 usag
 WHICH_EPILOG = """\
 INPUT is read like `cleaner clean` reads it (text, HTML, JSONL, WARC; a directory is walked).
 The URL comes from --url, the record, the page's canonical link or a 'Source: <url>' line.
-A file applies by host (subdomains included) or by its fingerprints in the raw text;
-_default applies to every document.
+A file applies by host (subdomains included; "=HOST": that host alone) or by its
+fingerprints in the raw text; _default applies to every document.
 
 exit status: 0 every input read, 1 an input could not be read, 2 usage error.
 """
