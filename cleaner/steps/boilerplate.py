@@ -17,7 +17,9 @@ relies only on such page-independent cues, in linear passes:
    earlier line.
 2. Textness in [-1, 1] per line, a continuous jusText-like class: stopword or function-word
    density sets it, a sentence end raises it, a missing one or headline case lowers it; short
-   lines, datelines and repeats are -1, except in a numbered list the article introduces (the
+   lines, datelines and repeats are -1 (but a short Chinese or Japanese sentence, ending with
+   their full stop, question or exclamation mark as no menu label does, is judged by its
+   function words as a long line is), except in a numbered list the article introduces (the
    line before item 1 ends with a colon; the items and the lines between them are at least
    ``list_textness``): a list article keeps its list, while a numbered "most read" list, which a
    heading introduces, fares as it would without numbers. So does a numbered list right under
@@ -40,8 +42,11 @@ relies only on such page-independent cues, in linear passes:
    teasers that can rival it in length. A comment thread (a comments heading the rules know, right
    under prose, with comments' time stamps under it) is no candidate, however long: a one-paragraph
    post above a long thread is the article. The region goes on past a pause of the article (lines at
-   least half of them neutral, with no dateline and no line the rules remove) to the prose after it:
-   a long code block no longer ends the article.
+   least half of them neutral, or at most ``list_run`` labels before a Chinese or Japanese sentence,
+   with no dateline and no line the rules remove) to the prose after it, and back past one to the
+   prose before it, not above the headline: a long code block, or a subheading and a short list
+   between the short sentences of a Chinese or Japanese post, no longer ends the article. A code
+   block's line numbers (lines 1, 2, 3... each a bare number) count as lines without words.
 4. Inside the region, what is still clearly boilerplate goes: lines without words, repeated lines
    (but for short lines of code), runs of non-prose lines (link lists; a neutral line or a short
    sentence ends one), long lines that are not prose, and everything after a blank-line gap wider
@@ -111,7 +116,9 @@ REASONS = {
 _WORD_RE = re.compile(r"\w")
 # A clock time or a numeric date; or a year, which makes a date when another number comes with it.
 # Month names would need a list per language; the numbers are the same everywhere.
-_TIME_RE = re.compile(r"\b(?:[0-2]?\d[:.][0-5]\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})\b")
+# A version (1.14.2) is no time.
+_TIME_RE = re.compile(r"\b(?:(?<!\d\.)[0-2]?\d[:.][0-5]\d(?!\.\d)"
+                      r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})\b")
 _CLOCK_RE = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 _NUMBER_RE = re.compile(r"\d+")
@@ -129,6 +136,7 @@ _CODE_RE = re.compile(r"[{};=<>\\`]|\w\[|\[\]|\w\(|::|->|=>|&&|(?:^|\s)//(?:\s|$
 # A short line ending so is neutral: a colon introduces a list or code; the full-width marks end
 # a Chinese or Japanese sentence, which at 10 words' length is a line of 20 characters.
 _BRIEF_ENDS = (":", "\uff1a", "\u3002", "\uff01", "\uff1f")
+_CJK_ENDS = ("\u3002", "\uff01", "\uff1f")
 # A line that is a web address (an image's, a page's) is no code, dots and slashes aside.
 _URL_RE = re.compile(r"\s*(?:[a-z][a-z0-9+.-]*://|//\w[\w-]*\.\w|www\.)", re.I)
 # Densities are measured on a long line's first words only, which bounds the cost per line.
@@ -207,8 +215,9 @@ class _Line(NamedTuple):
     """Features of one line, independent of its neighbours.
 
     ``stop`` is None without stoplist; ``func`` (the function-word score) is None outside
-    Chinese, Japanese and Thai; ``sentence`` is None where the script marks no sentence end
-    (a short line's is True only from ``brief_words`` words on, and is False in Thai).
+    Chinese, Japanese and Thai, and for a short line but a Chinese or Japanese sentence;
+    ``sentence`` is None where the script marks no sentence end (a short line's is True only
+    from ``brief_words`` words on, and is False in Thai).
     ``neutral``: a line that is no prose yet reads as the article's, not the template's: code
     (it has code's punctuation), a short line that introduces what follows (it ends
     with a colon), or a short sentence of Chinese or Japanese (it ends with their full stop,
@@ -244,7 +253,11 @@ def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
                  and text.endswith(_BRIEF_ENDS))
         # A short sentence (a list item that reads as one) is no link of a link list.
         item = not dateline and words >= p.brief_words and textstats.sentence_end(text) is True
-        return _Line(words, None, None, item, 0.0, dateline, no_words, code or brief, code)
+        # A short Chinese or Japanese sentence is how those blogs write: its function words
+        # tell whether it reads as prose (see _textness); a menu label ends with no such mark.
+        func = (textstats.function_score(text)
+                if item and text.rstrip(textstats.CLOSERS).endswith(_CJK_ENDS) else None)
+        return _Line(words, None, func, item, 0.0, dateline, no_words, code or brief, code)
     # Tokens split at white space, as jusText does (its stoplists hold forms such as "(the").
     head = tokens[:_HEAD_TOKENS]
     stop = None
@@ -293,7 +306,9 @@ def _density(stop: float, p: Params) -> float:
 
 def _textness(line: _Line, p: Params) -> float:
     """How much a line reads like article prose, from -1 (not at all) to 1."""
-    if line.words < p.short_words or line.dateline:
+    # A short line is no prose, but for a short Chinese or Japanese sentence (``func`` is set
+    # for a short line only then), which its function words judge as a long line's.
+    if line.dateline or (line.words < p.short_words and line.func is None):
         return -1.0
     # A script that marks no sentence end (Thai) neither earns nor loses by it.
     end = 0.0 if line.sentence is None else p.end_bonus if line.sentence else -p.end_penalty
@@ -554,6 +569,22 @@ def _close(chain: list[int], out: list[int]) -> None:
         out.extend(range(chain[0] - 1, 2 * chain[-1] - chain[-2]))
 
 
+def _gutters(blocks: Sequence[Block]) -> set[int]:
+    """The line numbers of code blocks: runs of lines that are each a bare number, counting
+    1, 2, 3... (at least three), as a naive scrape of a numbered listing has them."""
+    out: set[int] = set()
+    chain: list[int] = []
+    for i, b in enumerate([*blocks, Block("", 0)]):
+        text = b.text
+        if text.isdigit() and len(text) <= 4 and int(text) == len(chain) + 1:
+            chain.append(i)
+            continue
+        if len(chain) >= 3:
+            out.update(chain)
+        chain = [i] if text == "1" else []
+    return out
+
+
 def _single_pass(
     blocks: Sequence[Block],
     lines: Sequence[_Line],
@@ -568,6 +599,11 @@ def _single_pass(
         The verdicts, whether a wide gap cut the region, and the lines of the lists and tables
         the article introduces.
     """
+    # A code block's line numbers say nothing either way, as a separator does.
+    gutter = _gutters(blocks)
+    if gutter:
+        lines = [line._replace(no_words=True) if i in gutter else line
+                 for i, line in enumerate(lines)]
     # A numbered list or a table the article introduces is article text, however short its
     # lines; a table repeats its numbers, a list its labels.
     listed = {i for i in (*_enumerated(blocks, p, start), *_tabular(blocks, lines, p))
@@ -584,7 +620,9 @@ def _single_pass(
     while lo < hi and (lo in removed or scores[lo] <= 0):
         lo += 1
     if lo < hi:
-        hi = _continued(lines, scores, hi, removed | ends)
+        hi = _continued(lines, scores, hi, removed | ends, p)
+        lo = _preceded(lines, scores, lo, removed | ends, p,
+                       start if start is not None and start <= lo else 0)
     runs = _runs(lines, tx)
     out: list[str | None] = [OUTSIDE] * len(blocks)
     for i in range(lo, hi):
@@ -601,7 +639,7 @@ def _single_pass(
 
 
 def _continued(lines: Sequence[_Line], scores: Sequence[float], hi: int,
-               stops: frozenset[int]) -> int:
+               stops: frozenset[int], p: Params) -> int:
     """The region's end, past the pauses of the article: a pause (lines that score nothing)
     in which at least half of the lines with words are neutral (code, the colon line that
     introduces it), with no dateline and no line of ``stops`` (lines the rules remove, closing
@@ -624,10 +662,28 @@ def _continued(lines: Sequence[_Line], scores: Sequence[float], hi: int,
             if total > best:
                 best, end = total, k + 1
         pause = [line for line in lines[hi:j] if not line.no_words]
+        labels = sum(not line.neutral for line in pause)
         if (sum(scores[i] > 0 for i in range(j, end)) < 2
-                or 2 * sum(line.neutral for line in pause) < len(pause)):
+                or (2 * labels > len(pause) and not (
+                    labels <= p.list_run and j < n and _cjk_sentence(lines[j])))):
             return hi
         hi = end
+
+
+def _preceded(lines: Sequence[_Line], scores: Sequence[float], lo: int,
+              stops: frozenset[int], p: Params, floor: int) -> int:
+    """The region's start, back past the pauses of the article as :func:`_continued` goes on
+    past them, to the best suffix of the prose before a pause, and not above ``floor`` (the
+    line after the headline)."""
+    back = _continued(lines[floor:lo][::-1], scores[floor:lo][::-1], 0,
+                      frozenset(lo - 1 - i for i in stops if floor <= i < lo), p)
+    return lo - back
+
+
+def _cjk_sentence(line: _Line) -> bool:
+    """Whether a line is a Chinese or Japanese sentence: a subheading or a short list between
+    two of an article's paragraphs in those scripts is a pause of the article, not its end."""
+    return line.func is not None and line.sentence is True
 
 
 def _closing_heading(region: range, scores: Sequence[float], ends: frozenset[int],

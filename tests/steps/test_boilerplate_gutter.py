@@ -1,0 +1,49 @@
+"""A code block's line numbers and a program's version numbers do not part a tech article
+(cleaner.steps.boilerplate): a naive scrape of a numbered listing puts each number on a line of
+its own, and "Elixir 1.14.2" holds no clock time."""
+
+from __future__ import annotations
+
+import justext
+
+from cleaner.model import Block
+from cleaner.steps.boilerplate import NO_WORDS, _is_dateline, classify
+
+ENGLISH = frozenset(justext.get_stoplist("English"))
+MENU = ["Home", "About", "Archive", "Tags", "Projects", "Contact"]
+FOOTER = ["Ricky Blog", "Subscribe", "Powered by Hugo", "Theme Pretty", "Privacy", "RSS"]
+PARAGRAPHS = [
+    "This is the first paragraph of the post, and it explains what we are going to build "
+    "in the rest of the article with a few tools.",
+    "The second paragraph says why the build matters to the people who run the service every "
+    "day, and what went wrong before it.",
+    "Then the third paragraph walks through the configuration file that we wrote for the "
+    "cluster, one section after the other.",
+]
+CODE = ["def mount(params, socket):", "socket = assign(socket, :count, 0)",
+        "log.info(socket)", "return {:ok, socket}"]
+
+
+def test_line_numbers_of_a_listing_go_and_do_not_part_the_article() -> None:
+    gutter = [str(n) for n in range(1, 15)]
+    lines = [*MENU, PARAGRAPHS[0], *gutter, *CODE, *PARAGRAPHS[1:], *FOOTER]
+    blocks = [Block(text, 1) for text in lines]
+    verdicts = dict(zip(lines, classify(blocks, ENGLISH), strict=True))
+    assert [line for line in [*PARAGRAPHS, *CODE] if verdicts[line] is not None] == []
+    assert {verdicts[n] for n in gutter} == {NO_WORDS}
+
+
+def test_numbers_that_do_not_count_up_from_one_are_no_gutter() -> None:
+    # Scores or ranks in a list are no line numbers: they still cost the region.
+    lines = [*MENU, PARAGRAPHS[0], "2", "3", "4", "5", "6", "7", *PARAGRAPHS[1:], *FOOTER]
+    blocks = [Block(text, 1) for text in lines]
+    verdicts = classify(blocks, ENGLISH)
+    assert NO_WORDS not in verdicts
+
+
+def test_a_version_is_no_dateline() -> None:
+    assert not _is_dateline("Elixir 1.14.2")
+    assert not _is_dateline("Phoenix v1.6.3")
+    assert _is_dateline("Posted 12.30")
+    assert _is_dateline("10.03.2020")
+    assert _is_dateline("Updated 9:41 AM")
