@@ -17,9 +17,10 @@ relies only on such page-independent cues, in linear passes:
    earlier line.
 2. Textness in [-1, 1] per line, a continuous jusText-like class: stopword or function-word
    density sets it, a sentence end raises it, a missing one or headline case lowers it; short
-   lines, datelines and repeats are -1 (but a short Chinese or Japanese sentence, ending with
-   their full stop, question or exclamation mark as no menu label does, is judged by its
-   function words as a long line is), except in a numbered list the article introduces (the
+   lines, datelines and repeats are -1 (but a short Chinese or Japanese sentence or clause,
+   ending with their full stop, question or exclamation mark or holding their comma, is judged
+   by its function words as a long line is; a clause with a comma and no end mark loses nothing
+   for it), except in a numbered list the article introduces (the
    line before item 1 ends with a colon; the items and the lines between them are at least
    ``list_textness``): a list article keeps its list, while a numbered "most read" list, which a
    heading introduces, fares as it would without numbers. So does a numbered list right under
@@ -137,6 +138,7 @@ _CODE_RE = re.compile(r"[{};=<>\\`]|\w\[|\[\]|\w\(|::|->|=>|&&|(?:^|\s)//(?:\s|$
 # a Chinese or Japanese sentence, which at 10 words' length is a line of 20 characters.
 _BRIEF_ENDS = (":", "\uff1a", "\u3002", "\uff01", "\uff1f")
 _CJK_ENDS = ("\u3002", "\uff01", "\uff1f")
+_CJK_COMMAS = ("\uff0c", "\u3001")
 # A line that is a web address (an image's, a page's) is no code, dots and slashes aside.
 _URL_RE = re.compile(r"\s*(?:[a-z][a-z0-9+.-]*://|//\w[\w-]*\.\w|www\.)", re.I)
 # Densities are measured on a long line's first words only, which bounds the cost per line.
@@ -223,7 +225,8 @@ class _Line(NamedTuple):
     with a colon), or a short sentence of Chinese or Japanese (it ends with their full stop,
     question or exclamation mark, which no menu label does); it neither earns nor costs in the
     region score (:func:`_scores`), so it does not part the article's prose around it.
-    ``code``: the line has code's punctuation.
+    ``code``: the line has code's punctuation. ``clause``: a Chinese or Japanese sentence or
+    clause (it ends with their sentence mark or holds their comma, see :func:`_cjk_clause`).
     """
 
     words: float
@@ -235,6 +238,7 @@ class _Line(NamedTuple):
     no_words: bool
     neutral: bool = False
     code: bool = False
+    clause: bool = False
 
 
 def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
@@ -253,11 +257,12 @@ def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
                  and text.endswith(_BRIEF_ENDS))
         # A short sentence (a list item that reads as one) is no link of a link list.
         item = not dateline and words >= p.brief_words and textstats.sentence_end(text) is True
-        # A short Chinese or Japanese sentence is how those blogs write: its function words
-        # tell whether it reads as prose (see _textness); a menu label ends with no such mark.
-        func = (textstats.function_score(text)
-                if item and text.rstrip(textstats.CLOSERS).endswith(_CJK_ENDS) else None)
-        return _Line(words, None, func, item, 0.0, dateline, no_words, code or brief, code)
+        # A short Chinese or Japanese sentence or clause is how those blogs write: its function
+        # words tell whether it reads as prose (see _textness); a menu label has no such mark.
+        clause = not dateline and words >= p.brief_words and _cjk_clause(text)
+        func = textstats.function_score(text) if clause else None
+        return _Line(words, None, func, item, 0.0, dateline, no_words, code or brief, code,
+                     clause)
     # Tokens split at white space, as jusText does (its stoplists hold forms such as "(the").
     head = tokens[:_HEAD_TOKENS]
     stop = None
@@ -272,7 +277,15 @@ def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
         # Scripts without spaces: their function words stand in for the stoplist.
         func = textstats.function_score(text)
     sentence = textstats.sentence_end(text)
-    return _Line(words, stop, func, sentence, caps, dateline, no_words, code, code)
+    return _Line(words, stop, func, sentence, caps, dateline, no_words, code, code,
+                 func is not None and _cjk_clause(text))
+
+
+def _cjk_clause(text: str) -> bool:
+    """Whether a line reads as a Chinese or Japanese sentence or clause: it ends with their full
+    stop, question or exclamation mark, or holds their comma inside it."""
+    body = text.rstrip(textstats.CLOSERS)
+    return body.endswith(_CJK_ENDS) or any(c in body[:-1] for c in _CJK_COMMAS)
 
 
 def _is_dateline(text: str) -> bool:
@@ -311,7 +324,8 @@ def _textness(line: _Line, p: Params) -> float:
     if line.dateline or (line.words < p.short_words and line.func is None):
         return -1.0
     # A script that marks no sentence end (Thai) neither earns nor loses by it.
-    end = 0.0 if line.sentence is None else p.end_bonus if line.sentence else -p.end_penalty
+    end = (0.0 if line.sentence is None or (line.clause and not line.sentence)
+           else p.end_bonus if line.sentence else -p.end_penalty)
     if line.func is not None:
         base = line.func
     elif line.stop is None:
@@ -462,7 +476,9 @@ def _inner_reason(line: _Line, t: float, run: int, dup: bool, p: Params) -> str 
         return None
     if run >= p.list_run:
         return LINK_LIST
-    if line.words >= p.short_words and t < p.not_prose:
+    # A Chinese or Japanese sentence with few function words (a term's definition) is still a
+    # sentence of the article's.
+    if line.words >= p.short_words and t < p.not_prose and not (line.clause and line.sentence):
         return NOT_PROSE
     return None
 
@@ -576,7 +592,7 @@ def _gutters(blocks: Sequence[Block]) -> set[int]:
     chain: list[int] = []
     for i, b in enumerate([*blocks, Block("", 0)]):
         text = b.text
-        if text.isdigit() and len(text) <= 4 and int(text) == len(chain) + 1:
+        if text.isascii() and text.isdigit() and len(text) <= 4 and int(text) == len(chain) + 1:
             chain.append(i)
             continue
         if len(chain) >= 3:

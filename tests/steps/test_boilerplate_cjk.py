@@ -95,3 +95,22 @@ def test_a_menu_still_parts_a_cjk_article_from_what_follows() -> None:
     blocks = [Block(text, 1) for text in lines]
     verdicts = classify(blocks, None)
     assert [b.text for b, v in zip(blocks, verdicts, strict=True) if v is None] == LONG_JA
+
+
+def textness(text: str) -> float:
+    return _textness(_features(text, None, DEFAULT_PARAMS), DEFAULT_PARAMS)
+
+
+def test_a_cjk_clause_with_a_comma_reads_as_prose_by_its_function_words() -> None:
+    # Class notes end their clauses with no full stop; the comma inside tells a clause.
+    assert textness("在不知道指针的指向时，将其定义为空指针") > 0
+    assert textness("今日は、とても良い天気でした") > 0
+    # A headline or a list of places holds a comma too, but few function words.
+    assert textness("习近平会见美国总统，强调合作共赢") < 0
+    assert textness("北京、上海、广州房价") < 0
+
+
+def test_a_long_cjk_sentence_with_few_function_words_is_kept_in_the_article() -> None:
+    definition = "求解子问题：若子问题规模较小而容易被解决则直接解，否则递归地解各个子问题。"
+    post = [*POST_ZH[:5], definition, *POST_ZH[5:]]
+    assert kept([*MENU_ZH, *post, *FOOTER_ZH]) == post

@@ -47,3 +47,9 @@ def test_a_version_is_no_dateline() -> None:
     assert _is_dateline("Posted 12.30")
     assert _is_dateline("10.03.2020")
     assert _is_dateline("Updated 9:41 AM")
+
+
+def test_digits_of_other_scripts_are_no_line_numbers() -> None:
+    lines = [*MENU, PARAGRAPHS[0], "1", "\u00b9", "\u0662", "\uff13", *PARAGRAPHS[1:], *FOOTER]
+    blocks = [Block(text, 1) for text in lines]
+    assert len(classify(blocks, ENGLISH)) == len(lines)
