@@ -47,12 +47,16 @@ relies only on such page-independent cues, in linear passes:
    with no dateline and no line the rules remove) to the prose after it, and back past one to the
    prose before it, not above the headline: a long code block, or a subheading and a short list
    between the short sentences of a Chinese or Japanese post, no longer ends the article. A code
-   block's line numbers (lines 1, 2, 3... each a bare number) count as lines without words.
+   block's line numbers (lines 1, 2, 3... each a bare number) count as lines without words. A list
+   of references right under the region (under at most one heading, two or more lines citing a
+   work with its year: ``Doe, J. (2012). Title.``) is the article's too.
 4. Inside the region, what is still clearly boilerplate goes: lines without words, repeated lines
    (but for short lines of code), runs of non-prose lines (link lists; a neutral line or a short
-   sentence ends one), long lines that are not prose, and everything after a blank-line gap wider
-   than the article's own paragraph gaps once the bulk of the article is behind it (reader
-   comments), or after a comments heading the rules know (``ends``) once the bulk is behind it.
+   sentence ends one, and the items of a list a colon line introduces, each of a few words, with
+   prose after it, are none), long lines that are not prose, and everything after a blank-line
+   gap wider than the article's own paragraph gaps once the bulk of the article is behind it
+   (reader comments), or after a comments heading the rules know (``ends``) once the bulk is
+   behind it.
 
 After a wide-gap cut, ``classify`` repeats the pass on the lines it kept (less prose in the region
 can qualify an earlier gap) until a pass cuts nothing; classifying its output again keeps all of it.
@@ -141,6 +145,8 @@ _CJK_ENDS = ("\u3002", "\uff01", "\uff1f")
 _CJK_COMMAS = ("\uff0c", "\u3001")
 # A line that is a web address (an image's, a page's) is no code, dots and slashes aside.
 _URL_RE = re.compile(r"\s*(?:[a-z][a-z0-9+.-]*://|//\w[\w-]*\.\w|www\.)", re.I)
+# A reference's year, as the author-date styles write it: "Doe, J. (2012). Title."
+_CITE_RE = re.compile(r"\((?:1[89]|20)\d\d[a-z]?\)[.,]")
 # Densities are measured on a long line's first words only, which bounds the cost per line.
 _HEAD_TOKENS = 60
 
@@ -227,6 +233,7 @@ class _Line(NamedTuple):
     region score (:func:`_scores`), so it does not part the article's prose around it.
     ``code``: the line has code's punctuation. ``clause``: a Chinese or Japanese sentence or
     clause (it ends with their sentence mark or holds their comma, see :func:`_cjk_clause`).
+    ``intro``: a short line, not code, that ends with a colon (it introduces a list).
     """
 
     words: float
@@ -239,6 +246,7 @@ class _Line(NamedTuple):
     neutral: bool = False
     code: bool = False
     clause: bool = False
+    intro: bool = False
 
 
 def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
@@ -262,7 +270,7 @@ def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
         clause = not dateline and words >= p.brief_words and _cjk_clause(text)
         func = textstats.function_score(text) if clause else None
         return _Line(words, None, func, item, 0.0, dateline, no_words, code or brief, code,
-                     clause)
+                     clause, brief and not code and text.endswith((":", "\uff1a")))
     # Tokens split at white space, as jusText does (its stoplists hold forms such as "(the").
     head = tokens[:_HEAD_TOKENS]
     stop = None
@@ -585,6 +593,46 @@ def _close(chain: list[int], out: list[int]) -> None:
         out.extend(range(chain[0] - 1, 2 * chain[-1] - chain[-2]))
 
 
+def _citations(blocks: Sequence[Block], lines: Sequence[_Line], hi: int,
+               stops: frozenset[int], p: Params) -> list[int]:
+    """The article's list of references right after the region: under at most one heading,
+    at least two lines that cite a work with its year (``Author, A. (2012). Title.``), each
+    long as a sentence. The region takes them; a reference reads as no prose."""
+    j = hi
+    while j < len(blocks) and lines[j].no_words:
+        j += 1
+    if j < len(blocks) and lines[j].words < p.brief_words and j not in stops:
+        j += 1
+    out: list[int] = []
+    for k in range(j, len(blocks)):
+        if lines[k].no_words:
+            continue
+        if k in stops or lines[k].words < p.short_words or not _CITE_RE.search(blocks[k].text):
+            break
+        out.append(k)
+    # The region may hold the first references already.
+    before = hi > 0 and j == hi and _CITE_RE.search(blocks[hi - 1].text) is not None
+    return out if len(out) + before >= 2 else []
+
+
+def _introduced(lines: Sequence[_Line], scores: Sequence[float], lo: int, hi: int,
+                p: Params) -> list[int]:
+    """The items of the lists the article introduces inside the region: a colon line, then at
+    most twice ``list_run`` lines of a few words each, then prose again. A list of links at the
+    article's end ("You might also like:") has no prose after it."""
+    out: list[int] = []
+    for i in range(lo, hi):
+        if not lines[i].intro:
+            continue
+        j = i + 1
+        while (j < hi and scores[j] <= 0 and lines[j].words >= p.brief_words
+               and not lines[j].dateline and j - i <= 2 * p.list_run):
+            j += 1
+        if j < hi and scores[j] > 0 and j - i > 1:
+            out.extend(range(i + 1, j))
+    return out
+
+
 def _gutters(blocks: Sequence[Block]) -> set[int]:
     """The line numbers of code blocks: runs of lines that are each a bare number, counting
     1, 2, 3... (at least three), as a naive scrape of a numbered listing has them."""
@@ -630,19 +678,15 @@ def _single_pass(
     for i in listed:
         tx[i] = max(tx[i], p.list_textness)
     scores = _scores(lines, tx, p)
-    lo, hi = _main_region(scores, p, start, _thread_start(blocks, lines, scores, ends, p))
-    # The region starts with prose the rules keep: a line they remove (a caption, a banner)
-    # may tell where the article is, but does not stretch it over the lines before its prose.
-    while lo < hi and (lo in removed or scores[lo] <= 0):
-        lo += 1
-    if lo < hi:
-        hi = _continued(lines, scores, hi, removed | ends, p)
-        lo = _preceded(lines, scores, lo, removed | ends, p,
-                       start if start is not None and start <= lo else 0)
+    lo, hi, cites = _region(blocks, lines, scores, p, start, ends, removed)
     runs = _runs(lines, tx)
+    for i in _introduced(lines, scores, lo, hi, p):
+        runs[i] = 0
     out: list[str | None] = [OUTSIDE] * len(blocks)
     for i in range(lo, hi):
         out[i] = _inner_reason(lines[i], tx[i], runs[i], dup[i], p)
+    for i in cites:
+        out[i] = DUPLICATE if dup[i] else None
     kept = [i for i in range(lo, hi) if out[i] is None]
     cut = _wide_gap_cut([blocks[i].gap for i in kept], [max(0.0, scores[i]) for i in kept], p)
     if cut < len(kept):
@@ -652,6 +696,24 @@ def _single_pass(
     if heading is not None:
         out[heading:hi] = [v or CLOSED for v in out[heading:hi]]
     return out, heading is not None, listed
+
+
+def _region(blocks: Sequence[Block], lines: Sequence[_Line], scores: Sequence[float], p: Params,
+            start: int | None, ends: frozenset[int],
+            removed: frozenset[int]) -> tuple[int, int, list[int]]:
+    """The article's region ``lo:hi`` and the references it ends with (step 3 of the module
+    docstring)."""
+    lo, hi = _main_region(scores, p, start, _thread_start(blocks, lines, scores, ends, p))
+    # The region starts with prose the rules keep: a line they remove (a caption, a banner)
+    # may tell where the article is, but does not stretch it over the lines before its prose.
+    while lo < hi and (lo in removed or scores[lo] <= 0):
+        lo += 1
+    if lo < hi:
+        hi = _continued(lines, scores, hi, removed | ends, p)
+        lo = _preceded(lines, scores, lo, removed | ends, p,
+                       start if start is not None and start <= lo else 0)
+    cites = _citations(blocks, lines, hi, removed | ends, p)
+    return lo, (cites[-1] + 1 if cites else hi), cites
 
 
 def _continued(lines: Sequence[_Line], scores: Sequence[float], hi: int,
@@ -679,6 +741,14 @@ def _continued(lines: Sequence[_Line], scores: Sequence[float], hi: int,
                 best, end = total, k + 1
         pause = [line for line in lines[hi:j] if not line.no_words]
         labels = sum(not line.neutral for line in pause)
+        # A list the article introduces (a colon line, then items of a few words each) and the
+        # closing words after it.
+        listed = (bool(pause) and pause[0].intro and len(pause) <= 1 + 2 * p.list_run
+                  and all(line.words >= p.brief_words for line in pause)
+                  and any(scores[i] > 0 for i in range(j, end)))
+        if listed:
+            hi = end
+            continue
         if (sum(scores[i] > 0 for i in range(j, end)) < 2
                 or (2 * labels > len(pause) and not (
                     labels <= p.list_run and j < n and _cjk_sentence(lines[j])))):
