@@ -30,8 +30,9 @@ relies only on such page-independent cues, in linear passes:
    words``; any other line costs a penalty (its length for long non-prose lines, more for datelines)
    that grows along a run of consecutive such lines, so a menu or a comment header is a barrier
    while a lone subheading is not. Lines of code (code's punctuation: braces, semicolons,
-   assignments, calls, shell prompts and options, lower-case keys), a short line ending with a colon
-   (it introduces a list or a code block) and a short Chinese or Japanese sentence are neutral: they
+   assignments, calls, shell prompts and options, lower-case keys; comment lines, block ends,
+   imports), a short line ending with a colon (it introduces a list or a code block) and a short
+   Chinese or Japanese sentence are neutral: they
    neither earn nor cost, so a tech article's code blocks do not cut it in pieces, while a menu of
    labels still parts an article from the teasers after it. Kadane's chunks are the candidate
    regions (what follows a chunk's peak inside the same positive stretch is chunked again). When the
@@ -133,11 +134,13 @@ _CELL_RE = re.compile(r"[-+\u2212]?[$\u20ac\u00a3]?\d[\d.,:/%\s\u2013-]*[%\u00ba
 _ITEM_RE = re.compile(r"(\d{1,3})(?:[.):\]\u00aa\u00ba\u00b0]|a\b|\s[-\u2013\u2014])")
 # Code's punctuation: brackets and braces, statements' ends, assignments and comparisons, shell
 # variables and prompts, comments, calls, dotted names and names with underscores, lower-case
-# keys (YAML), command-line options, indexing. A bracketed aside or tag ([Video]) is none of
-# these.
+# keys (YAML), command-line options, indexing; a comment line ("# ..."), a block's end keyword
+# alone (end, fi, done), an import of a dotted name. A bracketed aside or tag ([Video]) and a
+# hashtag (#Elixir) are none of these.
 _CODE_RE = re.compile(r"[{};=<>\\`]|\w\[|\[\]|\w\(|::|->|=>|&&|(?:^|\s)//(?:\s|$)|^#!"
                       r"|\$[A-Za-z_{(]|^\$\s|\w\.\w+\.\w|\w_\w"
-                      r"|^[a-z_][\w.-]*:(?:\s|$)|\s--?[A-Za-z]")
+                      r"|^[a-z_][\w.-]*:(?:\s|$)|\s--?[A-Za-z]"
+                      r"|^#\s|^(?:end|fi|done|esac|endif)\)?$|^(?:import|use|require) \w+\.\w")
 # A short line ending so is neutral: a colon introduces a list or code; the full-width marks end
 # a Chinese or Japanese sentence, which at 10 words' length is a line of 20 characters.
 _BRIEF_ENDS = (":", "\uff1a", "\u3002", "\uff01", "\uff1f")

@@ -1,13 +1,14 @@
-"""A code block's line numbers and a program's version numbers do not part a tech article
-(cleaner.steps.boilerplate): a naive scrape of a numbered listing puts each number on a line of
-its own, and "Elixir 1.14.2" holds no clock time."""
+"""A code block's line numbers, its comments and block ends, and a program's version numbers do
+not part a tech article (cleaner.steps.boilerplate): a naive scrape of a numbered listing puts
+each number on a line of its own, and "Elixir 1.14.2" holds no clock time."""
 
 from __future__ import annotations
 
 import justext
+import pytest
 
 from cleaner.model import Block
-from cleaner.steps.boilerplate import NO_WORDS, _is_dateline, classify
+from cleaner.steps.boilerplate import DEFAULT_PARAMS, NO_WORDS, _features, _is_dateline, classify
 
 ENGLISH = frozenset(justext.get_stoplist("English"))
 MENU = ["Home", "About", "Archive", "Tags", "Projects", "Contact"]
@@ -53,3 +54,16 @@ def test_digits_of_other_scripts_are_no_line_numbers() -> None:
     lines = [*MENU, PARAGRAPHS[0], "1", "\u00b9", "\u0662", "\uff13", *PARAGRAPHS[1:], *FOOTER]
     blocks = [Block(text, 1) for text in lines]
     assert len(classify(blocks, ENGLISH)) == len(lines)
+
+
+@pytest.mark.parametrize("text", ["# the handler for uploads", "# アップロード処理", "end",
+                                  "fi", "done", "use DemoWeb.ConnCase",
+                                  "import Phoenix.LiveViewTest"])
+def test_comments_block_ends_and_imports_are_code(text: str) -> None:
+    assert _features(text, ENGLISH, DEFAULT_PARAMS).code
+
+
+@pytest.mark.parametrize("text", ["#Elixir", "#AWS Lambda", "The End", "Use our app",
+                                  "Import duties rise"])
+def test_hashtags_and_words_like_keywords_are_no_code(text: str) -> None:
+    assert not _features(text, ENGLISH, DEFAULT_PARAMS).code
