@@ -122,11 +122,12 @@ REASONS = {
 _WORD_RE = re.compile(r"\w")
 # A clock time or a numeric date; or a year, which makes a date when another number comes with it.
 # Month names would need a list per language; the numbers are the same everywhere.
-# A version (1.14.2) is no time.
-_TIME_RE = re.compile(r"\b(?:(?<!\d\.)[0-2]?\d[:.][0-5]\d(?!\.\d)"
+# A version (1.14.2, blis==0.7.11) is no time and no date.
+_TIME_RE = re.compile(r"\b(?<!=)(?:(?<!\d\.)[0-2]?\d[:.][0-5]\d(?!\.\d)"
                       r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})\b")
 _CLOCK_RE = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
-_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+# A version a package is pinned to (pytz==2023.3) is no year.
+_YEAR_RE = re.compile(r"\b(?<![=<>~]=)(?:19|20)\d\d\b")
 _NUMBER_RE = re.compile(r"\d+")
 # The number of a list item: "1.", "1)", "1:", "1a" / "1º" (Portuguese, Spanish ordinals), "1 -".
 # A table cell that is a number: a rank, points, a price, a score, a percentage.

@@ -45,6 +45,11 @@ def test_numbers_that_do_not_count_up_from_one_are_no_gutter() -> None:
 def test_a_version_is_no_dateline() -> None:
     assert not _is_dateline("Elixir 1.14.2")
     assert not _is_dateline("Phoenix v1.6.3")
+    # Pinned packages, as pip freeze lists them.
+    assert not _is_dateline("'blis==0.7.11',")
+    assert not _is_dateline("'pytz==2023.3',")
+    assert not _is_dateline("'certifi==2019.11.28',")
+    assert _is_dateline("Posted 2019.11.28")
     assert _is_dateline("Posted 12.30")
     assert _is_dateline("10.03.2020")
     assert _is_dateline("Updated 9:41 AM")
