@@ -438,10 +438,16 @@ def _link_list_ok(a: Analysis, heading: str) -> bool:
     return seen and varying
 
 
+# A line of numbers and punctuation alone ("6", "2.", "10:30") is no list's heading: a code
+# listing's gutter of line numbers recurs on every page with varying short lines under it.
+_NUMBERS_ONLY = re.compile(r"[\d\W_]*\d[\d\W_]*")
+
+
 def _propose_link_lists(a: Analysis) -> None:
     headings: dict[str, str] = {}
     for t in sorted(a.df, key=lambda t: _first_seen(a, t)):
-        if a.recurring(t) and len(t.split()) <= HEADING_MAX_WORDS and not t.endswith("."):
+        if (a.recurring(t) and len(t.split()) <= HEADING_MAX_WORDS and not t.endswith(".")
+                and not _NUMBERS_ONLY.fullmatch(t)):
             headings.setdefault(shape(t), t)
     for text in headings.values():
         if _link_list_ok(a, text):

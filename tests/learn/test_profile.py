@@ -98,3 +98,18 @@ def test_a_rule_is_named_by_its_words_not_one_pages_numbers():
     assert slug(shape("( 6 min read )")) == "min_read"
     assert slug(shape("Page 2 of 9")) == "page_of"
     assert slug(shape("2024")) == "2024"  # a number alone keeps its shape: itself
+
+
+def test_a_listings_line_numbers_are_no_list_heading():
+    """Code listings scraped with their gutter: the line numbers first (1, 2, 3, ... as many as
+    the listing has lines), then the code. '6' recurs on every page with varying short lines
+    under it, but a number is no heading."""
+    pages = []
+    for n in range(5):
+        story = _story(n)
+        size = 8 + 3 * n
+        listing = [str(i) for i in range(1, size + 1)] + [f"call_{n}_{i}(x)" for i in range(size)]
+        pages.append(_page(n, [*TOP, story[0], *listing, story[1], story[2], *BOTTOM]))
+    gone = _ruled(pages)
+    assert not {t for p in pages for t in p.texts if t[0].isdigit() or "(" in t} & gone
+    assert gone >= set(TOP)
