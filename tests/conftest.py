@@ -44,6 +44,55 @@ def interrupt_after_commits(monkeypatch, shards: int) -> None:
     monkeypatch.setattr(ShardedRun, "_commit", commit_then_stop)
 
 
+def whole_and_resumed(monkeypatch, tmp_path, argv, after: int = 1):
+    """``cleaner`` ``argv`` run whole into ``tmp_path/whole``, and into ``tmp_path/parts``
+    interrupted after ``after`` shards and resumed; the two directories, for the caller to
+    compare."""
+    from cleaner import cli
+
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    for d in (whole, parts):
+        d.mkdir()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert cli.main([*argv, "-o", str(whole / "c.jsonl")]) == 0
+    interrupt_after_commits(monkeypatch, after)
+    assert cli.main([*argv, "-o", str(parts / "c.jsonl")]) == 130
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert cli.main([*argv, "-o", str(parts / "c.jsonl"), "--resume"]) == 0
+    return whole, parts
+
+
+def clean_records(capsys, *argv):
+    """``cleaner clean argv``'s records (from standard output) and its standard error; the run
+    must succeed."""
+    import json
+
+    from cleaner import cli
+
+    code = cli.main(["clean", *argv])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return [json.loads(x) for x in captured.out.splitlines()], captured.err
+
+
+def near_duplicate_inputs(tmp_path):
+    """A wire story, another story, the first with small edits, and the other with small edits:
+    in this order (the input order is the order of the names), in ``tmp_path/in``."""
+    import shutil
+
+    stories = FIXTURES / "neardup"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, source in (("1-story", "story"), ("2-other", "other"), ("3-edited", "edited")):
+        shutil.copy(stories / f"{source}.txt", folder / f"{name}.txt")
+    other = (stories / "other.txt").read_text(encoding="utf-8")
+    (folder / "4-other-again.txt").write_text(
+        other.replace("Thursday evening", "Thursday night") + "\nMore to follow.\n",
+        encoding="utf-8")
+    return folder
+
+
 def pages_without_urls(tmp_path):
     """The suggest fixture's pages (one site) without their ``Source:`` lines: no URL."""
     pages = tmp_path / "pages"
@@ -65,4 +114,20 @@ BRIDGE_STORY = [
     "council to keep the riverside path open to walkers and cyclists while the work goes on.",
     "The engineers said the design leaves room for a tram line to be added later, should the "
     "region decide to extend its network across the river in the coming decade.",
+]
+
+
+# A tech blog's page for the text classifier's tests: its menu, its footer and four paragraphs
+# of a post (tests/steps/test_boilerplate_code.py, _gutter.py, _tail.py).
+BLOG_MENU = ["Home", "About", "Archive", "Tags", "Projects", "Contact"]
+BLOG_FOOTER = ["Ricky Blog", "Subscribe", "Powered by Hugo", "Theme Pretty", "Privacy", "RSS"]
+BLOG_PARAGRAPHS = [
+    "This is the first paragraph of the post, and it explains what we are going to build "
+    "in the rest of the article with a few tools.",
+    "The second paragraph says why the build matters to the people who run the service every "
+    "day, and what went wrong before it.",
+    "Then the third paragraph walks through the configuration file that we wrote for the "
+    "cluster, one section after the other.",
+    "The fourth paragraph shows how to run the whole thing and what you should see in the log "
+    "when it works as it is meant to.",
 ]

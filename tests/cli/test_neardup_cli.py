@@ -2,14 +2,11 @@
 
 import json
 import re
-import shutil
 
 import pytest
 
 from cleaner import cli
-from conftest import FIXTURES, interrupt_after_commits
-
-STORIES = FIXTURES / "neardup"
+from conftest import interrupt_after_commits, near_duplicate_inputs
 
 
 @pytest.fixture(autouse=True)
@@ -17,18 +14,7 @@ def fixed_clock(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
 
 
-def inputs(tmp_path):
-    """A wire story, another story, the first with small edits, and the other with small edits:
-    in this order (the input order is the order of the names)."""
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for name, source in (("1-story", "story"), ("2-other", "other"), ("3-edited", "edited")):
-        shutil.copy(STORIES / f"{source}.txt", folder / f"{name}.txt")
-    other = (STORIES / "other.txt").read_text(encoding="utf-8")
-    (folder / "4-other-again.txt").write_text(
-        other.replace("Thursday evening", "Thursday night") + "\nMore to follow.\n",
-        encoding="utf-8")
-    return folder
+inputs = near_duplicate_inputs
 
 
 def records(path):

@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from cleaner import cli
 from cleaner.config import Config, InputConfig
 from cleaner.inputs import iter_inputs
 from cleaner.learn.sites import LABEL, learn_profiles
@@ -12,7 +11,7 @@ from cleaner.ruleset import load_rules
 from cleaner.run.dask_runner import StepsSpec
 from cleaner.run.runners import LocalRunner
 from cleaner.steps.extract import split_blocks
-from conftest import FIXTURES, interrupt_after_commits
+from conftest import FIXTURES, clean_records, whole_and_resumed
 
 SUGGEST = FIXTURES / "suggest"
 NAV = {"Harbour Times", "Home", "News", "Business", "Sport", "Opinion", "Share this story",
@@ -44,11 +43,7 @@ def site(tmp_path):
     return root
 
 
-def _clean(capsys, *argv):
-    code = cli.main(["clean", *argv])
-    captured = capsys.readouterr()
-    assert code == 0, captured.err
-    return [json.loads(x) for x in captured.out.splitlines()], captured.err
+_clean = clean_records
 
 
 def test_a_sites_template_is_learned_removed_and_explained(site, tmp_path, capsys):
@@ -106,17 +101,8 @@ def test_standard_input_is_not_learned_from(site, capsys, monkeypatch):
 
 
 def test_a_resumed_run_learns_the_same_profiles(site, tmp_path, monkeypatch, capsys):
-    whole, parts = tmp_path / "whole", tmp_path / "parts"
-    for d in (whole, parts):
-        d.mkdir()
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     argv = ["clean", str(site), "-q", "-j", "1", "--shard-size", "2"]
-    assert cli.main([*argv, "-o", str(whole / "c.jsonl")]) == 0
-    interrupt_after_commits(monkeypatch, 1)
-    assert cli.main([*argv, "-o", str(parts / "c.jsonl")]) == 130
-    monkeypatch.undo()
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert cli.main([*argv, "-o", str(parts / "c.jsonl"), "--resume"]) == 0
+    whole, parts = whole_and_resumed(monkeypatch, tmp_path, argv)
     capsys.readouterr()
     for k in (1, 2, 3):
         name = f"c-{k:05d}.jsonl"

@@ -13,7 +13,7 @@ from cleaner.learn.sites import LABEL, learn_profiles
 from cleaner.ruleset import load_rule_file, load_rules
 from cleaner.run.dask_runner import StepsSpec
 from cleaner.run.runners import LocalRunner
-from conftest import FIXTURES, interrupt_after_commits
+from conftest import FIXTURES, clean_records, whole_and_resumed
 
 SUGGEST = FIXTURES / "suggest"
 THEME_HEAD = ('<link rel="stylesheet" href="/wp-content/themes/harbourline/style.css?ver=2">'
@@ -64,11 +64,7 @@ def _write_site(root, host: str, name: str, stories) -> None:
             f"</head><body><article>{body}</article></body></html>", encoding="utf-8")
 
 
-def _clean(capsys, *argv):
-    code = cli.main(["clean", *argv])
-    captured = capsys.readouterr()
-    assert code == 0, captured.err
-    return [json.loads(x) for x in captured.out.splitlines()], captured.err
+_clean = clean_records
 
 
 def _profiles(root):
@@ -157,17 +153,8 @@ def test_j2_and_resume_agree_with_exact_hosts(theme, tmp_path, monkeypatch, caps
     one = _clean(capsys, *argv, "-j", "1")
     two = _clean(capsys, *argv, "-j", "2")
     assert one[0] == two[0]
-    whole, parts = tmp_path / "whole", tmp_path / "parts"
-    for d in (whole, parts):
-        d.mkdir()
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     run = ["clean", *argv, "-q", "-j", "1", "--shard-size", "4"]
-    assert cli.main([*run, "-o", str(whole / "c.jsonl")]) == 0
-    interrupt_after_commits(monkeypatch, 1)
-    assert cli.main([*run, "-o", str(parts / "c.jsonl")]) == 130
-    monkeypatch.undo()
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert cli.main([*run, "-o", str(parts / "c.jsonl"), "--resume"]) == 0
+    whole, parts = whole_and_resumed(monkeypatch, tmp_path, run)
     capsys.readouterr()
     names = sorted(p.name for p in whole.iterdir() if p.suffix == ".jsonl")
     assert len(names) == 3

@@ -14,7 +14,7 @@ from cleaner.model import Block
 from cleaner.ruleset import load_rule_file, load_rules
 from cleaner.run.dask_runner import StepsSpec
 from cleaner.run.runners import LocalRunner
-from conftest import FIXTURES
+from conftest import FIXTURES, clean_records
 
 SUGGEST = FIXTURES / "suggest"
 THEME_HEAD = ('<link rel="stylesheet" href="/wp-content/themes/harbourline/style.css?ver=2">'
@@ -124,11 +124,7 @@ def theme(tmp_path):
     return root
 
 
-def _clean(capsys, *argv):
-    code = cli.main(["clean", *argv])
-    captured = capsys.readouterr()
-    assert code == 0, captured.err
-    return [json.loads(x) for x in captured.out.splitlines()], captured.err
+_clean = clean_records
 
 
 def test_small_sites_of_a_theme_are_learned_together(theme, tmp_path, capsys):

@@ -6,7 +6,6 @@ The Dask runner's test is in ``test_near_duplicate_of_dask.py`` (tox -e dask).
 
 import json
 import re
-import shutil
 from datetime import UTC, datetime
 
 import pytest
@@ -17,9 +16,7 @@ from cleaner.corpus.replay import read_archive
 from cleaner.model import Block, Doc, RawDoc, Source
 from cleaner.outputs.jsonl import RECORD_KEYS, SCHEMA_FILE, to_record
 from cleaner.outputs.warc import WarcSettings, WarcSink, stable_ids
-from conftest import FIXTURES, interrupt_after_commits
-
-STORIES = FIXTURES / "neardup"
+from conftest import interrupt_after_commits, near_duplicate_inputs
 
 
 @pytest.fixture(autouse=True)
@@ -30,15 +27,7 @@ def fixed_clock(monkeypatch):
 @pytest.fixture
 def folder(tmp_path):
     """A wire story, another story, the first edited, the other edited: in this order."""
-    given = tmp_path / "in"
-    given.mkdir()
-    for name, source in (("1-story", "story"), ("2-other", "other"), ("3-edited", "edited")):
-        shutil.copy(STORIES / f"{source}.txt", given / f"{name}.txt")
-    other = (STORIES / "other.txt").read_text(encoding="utf-8")
-    (given / "4-other-again.txt").write_text(
-        other.replace("Thursday evening", "Thursday night") + "\nMore to follow.\n",
-        encoding="utf-8")
-    return given
+    return near_duplicate_inputs(tmp_path)
 
 
 def records_of(data: bytes) -> list[dict]:

@@ -17,21 +17,11 @@ from cleaner.steps.boilerplate import (
     _features,
     classify,
 )
+from conftest import BLOG_FOOTER, BLOG_MENU, BLOG_PARAGRAPHS
 
 ENGLISH = frozenset(justext.get_stoplist("English"))
 
-MENU = ["Home", "About", "Archive", "Tags", "Projects", "Contact"]
-FOOTER = ["Ricky Blog", "Subscribe", "Powered by Hugo", "Theme Pretty", "Privacy", "RSS"]
-PARAGRAPHS = [
-    "This is the first paragraph of the post, and it explains what we are going to build "
-    "in the rest of the article with a few tools.",
-    "The second paragraph says why the build matters to the people who run the service every "
-    "day, and what went wrong before it.",
-    "Then the third paragraph walks through the configuration file that we wrote for the "
-    "cluster, one section after the other.",
-    "The fourth paragraph shows how to run the whole thing and what you should see in the log "
-    "when it works as it is meant to.",
-]
+MENU, FOOTER, PARAGRAPHS = BLOG_MENU, BLOG_FOOTER, BLOG_PARAGRAPHS
 YAML = ["apiVersion: v1", "kind: Service", "metadata:", "name: blog", "spec:", "ports:",
         "- name: http", "port: 80", "targetPort: 80", "selector:", "app: blog"]
 SHELL = ["$ cd test_blog", "jekyll build --destination=_site", "docker build . -t blog:latest",

@@ -9,18 +9,10 @@ import pytest
 
 from cleaner.model import Block
 from cleaner.steps.boilerplate import DEFAULT_PARAMS, NO_WORDS, _features, _is_dateline, classify
+from conftest import BLOG_FOOTER, BLOG_MENU, BLOG_PARAGRAPHS
 
 ENGLISH = frozenset(justext.get_stoplist("English"))
-MENU = ["Home", "About", "Archive", "Tags", "Projects", "Contact"]
-FOOTER = ["Ricky Blog", "Subscribe", "Powered by Hugo", "Theme Pretty", "Privacy", "RSS"]
-PARAGRAPHS = [
-    "This is the first paragraph of the post, and it explains what we are going to build "
-    "in the rest of the article with a few tools.",
-    "The second paragraph says why the build matters to the people who run the service every "
-    "day, and what went wrong before it.",
-    "Then the third paragraph walks through the configuration file that we wrote for the "
-    "cluster, one section after the other.",
-]
+MENU, FOOTER, PARAGRAPHS = BLOG_MENU, BLOG_FOOTER, BLOG_PARAGRAPHS[:3]
 CODE = ["def mount(params, socket):", "socket = assign(socket, :count, 0)",
         "log.info(socket)", "return {:ok, socket}"]
 
