@@ -23,8 +23,8 @@ teaser or newsletter box runs that long. After the run there is no such exemptio
 there were a publisher's "about us" paragraph, a disclaimer or a reprint notice on the tuning
 half.
 
-The one thing it adds is the other side of that: the article's start when trafilatura missed
-it. When readability's text begins with blocks that trafilatura's text does not hold, those of
+What it adds is the other side of that: the part of the article trafilatura missed. When
+readability's text begins with blocks that trafilatura's text does not hold, those of
 ``ADD_WORDS`` words or more that are not captions (in a ``figure``, ``figcaption`` or
 ``caption``, or an element whose class or id names a caption or a credit) go before
 trafilatura's blocks. These were, on the tuning half, ledes and whole first halves of articles
@@ -39,7 +39,7 @@ comments and left out.
 It abstains from trimming, leaving trafilatura's blocks as they are, when readability found too
 little to judge by (fewer than ``MIN_SECOND_WORDS`` words, or under ``MIN_SECOND_SHARE`` of
 trafilatura's words: it then picked a fragment, not the article), agrees with no block, or agrees
-on a run holding under ``MIN_KEPT_SHARE`` of trafilatura's words. Beyond the start it adds
+on a run holding under ``MIN_KEPT_SHARE`` of trafilatura's words. Beyond those parts it adds
 nothing: what readability alone keeps was, on the tuning half, captions, bylines and newsletter
 boxes far more often than article text, and when trafilatura finds nothing its own fallback has
 already weighed readability's result.
