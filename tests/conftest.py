@@ -131,3 +131,30 @@ BLOG_PARAGRAPHS = [
     "The fourth paragraph shows how to run the whole thing and what you should see in the log "
     "when it works as it is meant to.",
 ]
+
+
+def bridge_page(paragraphs) -> str:
+    """An HTML news page: the bridge story's ``paragraphs`` in an article, and a sidebar of
+    "Most read" links beside it."""
+    return ("<html><head><title>Council approves the new bridge</title></head><body><main>"
+            "<article><h1>Council approves the new bridge</h1>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs)
+            + "</article><aside class='sidebar'><ul><li><a href='/a'>Most read: Weather warning"
+            "</a></li><li><a href='/b'>Most read: Local team wins the cup</a></li></ul></aside>"
+            "</main></body></html>")
+
+
+def news_rule_file(tmp_path, html, page, must_contain, url="https://news.example/bridge",
+                   imported=True):
+    """``tmp_path/news.example.toml``: ``html`` rules for news.example (marked imported from
+    FTR, or not) with one HTML test, ``page`` at ``url``, that must contain ``must_contain``."""
+    import json
+
+    mark = 'imported = "ftr"\n' if imported else ""
+    text = (f'description = "news.example"\n{mark}\n[match]\nhosts = ["news.example"]\n\n'
+            f"[html]\n{html}\n\n[[test]]\nname = \"saved_page\"\nkind = \"html\"\n"
+            f"url = \"{url}\"\ninput = '''{page}'''\n"
+            f"must_contain = {json.dumps(must_contain)}\n")
+    path = tmp_path / "news.example.toml"
+    path.write_text(text, encoding="utf-8")
+    return path

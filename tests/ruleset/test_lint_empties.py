@@ -6,24 +6,14 @@ from cleaner.ruleset import load_rules, parse_rule_file
 from cleaner.ruleset.tools import ftr
 from cleaner.ruleset.tools.context import build_context
 from cleaner.ruleset.tools.lint import CODES, codes_help, lint
-from conftest import BRIDGE_STORY
+from conftest import BRIDGE_STORY, bridge_page, news_rule_file
 
 PARAGRAPHS = BRIDGE_STORY[:3]
-PAGE = ("<html><head><title>Council approves the new bridge</title></head><body><main><article>"
-        "<h1>Council approves the new bridge</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
-        + "</article><aside class='sidebar'><ul><li><a href='/a'>Most read: Weather warning"
-        "</a></li><li><a href='/b'>Most read: Local team wins the cup</a></li></ul></aside>"
-        "</main></body></html>")
+PAGE = bridge_page(PARAGRAPHS)
 
 
 def rule_file(tmp_path, html, url="https://news.example/bridge"):
-    text = (f'description = "news.example"\nimported = "ftr"\n\n[match]\n'
-            f'hosts = ["news.example"]\n\n[html]\n{html}\n\n'
-            f"[[test]]\nname = \"saved_page\"\nkind = \"html\"\nurl = \"{url}\"\n"
-            f"input = '''{PAGE}'''\nmust_contain = [\"The city council voted\"]\n")
-    path = tmp_path / "news.example.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return news_rule_file(tmp_path, html, PAGE, ["The city council voted"], url)
 
 
 def r105(path):

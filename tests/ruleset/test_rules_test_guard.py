@@ -2,31 +2,19 @@
 guard suspended an imported rule on its page, and a test that passes only because of it fails,
 saying what the rules do without the guard."""
 
-import json
 import re
 
 from cleaner import cli
-from conftest import BRIDGE_STORY
+from conftest import BRIDGE_STORY, bridge_page, news_rule_file
 
 ARTICLE = BRIDGE_STORY
-PAGE = ("<html><head><title>Council approves the new bridge</title></head><body><main><article>"
-        "<h1>Council approves the new bridge</h1>" + "".join(f"<p>{p}</p>" for p in ARTICLE)
-        + "</article><aside class='sidebar'><ul><li><a href='/a'>Most read: Weather warning"
-        "</a></li><li><a href='/b'>Most read: Local team wins the cup</a></li></ul></aside>"
-        "</main></body></html>")
+PAGE = bridge_page(ARTICLE)
 FIRST = ARTICLE[0][:40]
 LAST = ARTICLE[-1][:40]
 
 
 def rule_file(tmp_path, html, must_contain, imported=True):
-    mark = 'imported = "ftr"\n' if imported else ""
-    text = (f'description = "news.example"\n{mark}\n[match]\nhosts = ["news.example"]\n\n'
-            f"[html]\n{html}\n\n[[test]]\nname = \"saved_page\"\nkind = \"html\"\n"
-            f"url = \"https://news.example/bridge\"\ninput = '''{PAGE}'''\n"
-            f"must_contain = {json.dumps(must_contain)}\n")
-    path = tmp_path / "news.example.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return news_rule_file(tmp_path, html, PAGE, must_contain, imported=imported)
 
 
 def rules_test(path, capsys):
