@@ -204,10 +204,21 @@ class ShardedRun:
                 "start over")
         if not existing and not self.resume:
             self._refuse_old_shards()
-        self.folder.mkdir(exist_ok=True)
-        self._take_lock()
-        if existing:  # with --resume; without a journal, a resumed run starts from the start
-            self._restore()
+        created = not self.folder.exists()
+        try:
+            self.folder.mkdir(exist_ok=True)
+            self._take_lock()
+            if existing:  # with --resume; without a journal, a resumed run starts from the start
+                self._restore()
+        except BaseException as exc:
+            # Stopped before the run began (a signal, a failed restore): ``__exit__`` will not
+            # run, so what this start made goes here. A folder another run holds is its own.
+            if self._lock is not None:
+                self._lock.close()
+                self._lock = None
+            if created and not isinstance(exc, ConfigError):
+                shutil.rmtree(self.folder, ignore_errors=True)
+            raise
         return self
 
     def _refuse_old_shards(self) -> None:

@@ -246,3 +246,21 @@ def test_killed_again_and_again_resume_gives_the_bytes_of_a_run_never_stopped(
     for name in a:
         assert (gunzipped(a[name]) == gunzipped(b[name]) if name.endswith("jsonl.gz")
                 else a[name] == b[name]), name
+
+
+def test_a_run_stopped_while_it_starts_leaves_no_work_folder(tmp_path, monkeypatch, capsys):
+    """A signal can land between the work folder's making and the run's start (the lock taken):
+    the folder, empty of any finished shard, must go with the run, or the next run refuses."""
+    src = make_inputs(tmp_path / "in", 2)
+    take_lock = shards.ShardedRun._take_lock
+
+    def stopped(self):  # the folder made, the lock taken, and then the signal
+        take_lock(self)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(shards.ShardedRun, "_take_lock", stopped)
+    assert cli.main(["clean", str(src), "-q", "-o", str(tmp_path / "c.jsonl")]) == 130
+    assert [p.name for p in tmp_path.iterdir()] == ["in"]
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert cli.main(["clean", str(src), "-q", "-o", str(tmp_path / "c.jsonl")]) == 0
