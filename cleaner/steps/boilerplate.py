@@ -840,24 +840,33 @@ def classify_with(
     verdicts: list[str | None] = [None] * len(blocks)
     listed: set[int] = set()
     alive = list(range(len(blocks)))
-    cut = True
     # Without a wide-gap cut, a pass over the lines a pass kept keeps them all: they hold no
     # repeats, their prefix and suffix sums only grow once the dropped lines go, their runs only
     # shorten, and the gap statistics see the same lines. A cut leaves less prose in the region,
     # which can qualify a narrower gap before it, so after a cut the pass runs again: at most once
     # more per distinct gap width.
-    while cut and alive:
-        # The headline's place among the lines still alive: the first one after it.
-        start = None if headline is None else bisect.bisect_right(alive, headline)
-        found, cut, items = _single_pass(
-            [blocks[i] for i in alive], [lines[i] for i in alive], params, start,
-            frozenset(k for k, i in enumerate(alive) if i in ends),
-            frozenset(k for k, i in enumerate(alive) if i in removed),
-        )
-        for i, v in zip(alive, found, strict=True):
-            verdicts[i] = v
-        listed = {alive[i] for i in items}
-        alive = [i for i, v in zip(alive, found, strict=True) if v is None]
+    # The lines the rules remove take part in the first passes (a menu label a rule removes
+    # still says the region ends there), but the clean text, cleaned again, has none of them: a
+    # caption a rule removes must not be what held the region over the lines around it. So the
+    # lines kept are judged once more without them, as a second cleaning would judge them.
+    for phase in (removed, frozenset()):
+        if phase is not removed:
+            if not removed.intersection(alive):
+                break
+            alive = [i for i in alive if i not in removed]
+        cut = True
+        while cut and alive:
+            # The headline's place among the lines still alive: the first one after it.
+            start = None if headline is None else bisect.bisect_right(alive, headline)
+            found, cut, items = _single_pass(
+                [blocks[i] for i in alive], [lines[i] for i in alive], params, start,
+                frozenset(k for k, i in enumerate(alive) if i in ends),
+                frozenset(k for k, i in enumerate(alive) if i in phase),
+            )
+            for i, v in zip(alive, found, strict=True):
+                verdicts[i] = v
+            listed = {alive[i] for i in items}
+            alive = [i for i, v in zip(alive, found, strict=True) if v is None]
     return Classified(verdicts, frozenset(i for i in listed if verdicts[i] is None))
 
 
