@@ -36,8 +36,9 @@ of an article split in two (on the development set, both such pages), and go bef
 trafilatura's blocks as they stand on the page; if fewer, they are taken for a sidebar or
 comments and left out.
 
-It abstains from trimming, leaving trafilatura's blocks as they are, when readability found too
-little to judge by (fewer than ``MIN_SECOND_WORDS`` words, or under ``MIN_SECOND_SHARE`` of
+It abstains from trimming, leaving trafilatura's blocks as they are, when trafilatura's text is
+too short to judge (under ``MIN_FIRST_WORDS`` words), when readability found too little to
+judge by (fewer than ``MIN_SECOND_WORDS`` words, or under ``MIN_SECOND_SHARE`` of
 trafilatura's words: it then picked a fragment, not the article), agrees with no block, or agrees
 on a run holding under ``MIN_KEPT_SHARE`` of trafilatura's words. Beyond those parts it adds
 nothing: what readability alone keeps was, on the tuning half, captions, bylines and newsletter
@@ -71,6 +72,10 @@ AGREE_SHARE = 0.5
 # share on the tuning half; 20 words is about a paragraph).
 MIN_SECOND_WORDS = 20
 MIN_SECOND_SHARE = 0.4
+# Nor does it trim a text this short: readability's 20 words are then a good part of it, and on
+# short pages (a diary post of a few list items, 36-72 words, on the sites set's tuning half) it
+# took one item for the article. No page of the development set under 111 words is trimmed.
+MIN_FIRST_WORDS = 100
 # Nor may the ensemble drop most of trafilatura's text: when the run readability agrees on holds
 # under this share of trafilatura's words, readability took one part of the article (one of
 # several containers) for all of it. No tuning page comes near this guard.
@@ -84,7 +89,12 @@ LEAD_WORDS = 50
 ADD_WORDS = 25
 _CAPTION_TAGS = ("figure", "figcaption", "caption")
 _CAPTION_NAME = re.compile(r"caption|credit", re.IGNORECASE)
-_TOKEN = re.compile(r"\w+")
+# Chinese and Japanese write no spaces: each of their characters is a token (a sentence would be
+# one), and two of them count as a word in the lengths above, about what a word of those
+# languages takes.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +167,17 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.casefold())
 
 
+def _count(tokens: Sequence[str]) -> float:
+    """Words in these tokens: a Chinese or Japanese character is half of one, and a number is
+    none (a code listing's line numbers, a table of figures)."""
+    return sum(0.5 if len(t) == 1 and _CJK_CHAR.match(t) else 0.0 if t.isdigit() else 1.0
+               for t in tokens)
+
+
+def _words(text: str) -> float:
+    return _count(_tokens(text))
+
+
 def _shingles(tokens: Sequence[str]) -> set[tuple[str, ...]]:
     return {tuple(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
 
@@ -166,7 +187,7 @@ class _Second:
 
     def __init__(self, blocks: Sequence[str]) -> None:
         tokens = [_tokens(b) for b in blocks]
-        self.words = sum(map(len, tokens))
+        self.words = sum(map(_count, tokens))
         self.shingles: set[tuple[str, ...]] = set().union(*(_shingles(t) for t in tokens))
         self.joined = " " + " ".join(" ".join(t) for t in tokens if t) + " "
 
@@ -221,13 +242,13 @@ def missed_part(first: Sequence[Block], second: Sequence[str],
         if mine.holds(text):
             return [t for t in second[:n] if _addable(t, captions)], True
     rest = [t for t in second if _addable(t, captions)]
-    if sum(len(_tokens(t)) for t in rest) < mine.words:
+    if sum(_words(t) for t in rest) < mine.words:
         return [], None
     return rest, None
 
 
 def _addable(text: str, captions: frozenset[str]) -> bool:
-    return len(_tokens(text)) >= ADD_WORDS and text not in captions
+    return _words(text) >= ADD_WORDS and text not in captions
 
 
 def _comes_first(text: str, other: str, page: str) -> bool:
@@ -240,16 +261,16 @@ def _comes_first(text: str, other: str, page: str) -> bool:
 
 def _trim(first: Sequence[Block], second: Sequence[str]) -> Vote:
     other = _Second(second)
-    words = sum(len(_tokens(b.text)) for b in first)
-    if other.words < max(MIN_SECOND_WORDS, MIN_SECOND_SHARE * words):
+    words = sum(_words(b.text) for b in first)
+    if words < MIN_FIRST_WORDS or other.words < max(MIN_SECOND_WORDS, MIN_SECOND_SHARE * words):
         return Vote(tuple(first))
     agreed = [i for i, b in enumerate(first) if other.holds(b.text)]
     if not agreed:
         return Vote(tuple(first))
     start, end = agreed[0], agreed[-1] + 1
-    if sum(len(_tokens(b.text)) for b in first[start:end]) < MIN_KEPT_SHARE * words:
+    if sum(_words(b.text) for b in first[start:end]) < MIN_KEPT_SHARE * words:
         return Vote(tuple(first))
-    start = next((i for i in range(start) if len(_tokens(first[i].text)) >= LEAD_WORDS), start)
+    start = next((i for i in range(start) if _words(first[i].text) >= LEAD_WORDS), start)
     dropped = (*first[:start], *first[end:])
     return Vote(tuple(first[start:end]),
                 tuple(Removal(b.text, RULE, "kept by trafilatura alone, outside the text "

@@ -7,6 +7,7 @@ from cleaner.model import Block
 from cleaner.steps.ensemble import (
     ADD_WORDS,
     LEAD_WORDS,
+    MIN_FIRST_WORDS,
     RULE,
     block_texts,
     combine,
@@ -119,6 +120,56 @@ def test_agreement_on_a_small_part_only_abstains():
     # readability took one container of a long article for all of it: no cut of most of it
     first = tuple(Block(t) for t in STORY * 3)
     assert combine(first, (STORY[0],)).blocks == first
+
+
+# A Japanese post: its prose (no spaces: one token a sentence, were words split on spaces) and a
+# code listing with its line numbers, which readability took alone for the article.
+JA_PROSE = [
+    "このパッケージを使うと、アプリのボタンを押すたびに音を鳴らすことができます。",
+    "まずは以下のコマンドを実行して、パッケージをプロジェクトにインストールします。",
+    "次に、音のファイルを置くフォルダをプロジェクトの直下に作成して、設定ファイルに書きます。",
+    "サンプルコードはこちらです。カウンターのボタンを押すたびに音が出るようになっています。",
+    "ファイルの指定には端末のファイルを使っていますが、ほかにも次の指定が使えます。",
+]
+CODE = ("import 'package:audio/audio.dart'; void main() { runApp(const MyApp()); } class MyApp "
+        "extends StatelessWidget { Widget build(BuildContext context) { return MaterialApp(title: "
+        "'Demo'); } } |")
+
+
+def listing(lines: int) -> str:
+    return "| " + " ".join(str(n) for n in range(1, lines + 1)) + " | " + CODE
+
+
+LISTING = listing(30)
+
+
+def test_a_chinese_or_japanese_article_is_weighed_by_its_characters_not_its_spaces():
+    # by spaces, the listing is most of trafilatura's words and the vote would cut the post
+    first = (*(Block(t) for t in JA_PROSE), Block(LISTING))
+    assert combine(first, (LISTING,)).blocks == first
+
+
+def test_a_code_listings_line_numbers_are_no_words():
+    # counted as words, 200 line numbers would make the listing most of the post
+    english = (*(Block(t) for t in STORY), Block(listing(200)))
+    assert combine(english, (listing(200),)).blocks == english
+
+
+def test_chinese_or_japanese_blocks_agree_by_their_characters():
+    # readability split one paragraph in two: each half is held, character by character
+    prose = JA_PROSE * 2
+    first = (Block("メニュー"), *(Block(t) for t in prose))
+    second = tuple(h for t in prose for h in (t[:20], t[20:]))
+    assert combine(first, second).blocks == first[1:]
+
+
+def test_a_text_too_short_to_judge_is_not_trimmed():
+    # a post of a few list items, of which readability took two for the article
+    items = tuple(Block(f"- {t}") for t in STORY[:3])
+    assert sum(len(b.text.split()) for b in items) < MIN_FIRST_WORDS
+    assert combine(items, (STORY[0], STORY[1])).blocks == items
+    longer = (*items, Block(STORY[3]))
+    assert texts(combine(longer, tuple(STORY[:3])).blocks) == texts(items)
 
 
 def test_short_blocks_agree_by_their_tokens():
