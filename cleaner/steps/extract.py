@@ -52,6 +52,9 @@ _TOO_DEEP = etree.XPath("boolean(" + "/*" * (MAX_DEPTH - 1) + ")")
 _NON_SPACE = re.compile(r"\S")
 MAX_ATTRIBUTE_CHARS = 65536
 _HUGE_ATTRIBUTE = etree.XPath(f"//*[@*[string-length(.) > {MAX_ATTRIBUTE_CHARS}]]")
+# A figure that holds a code listing and no picture: Jekyll's highlighter writes every listing
+# so, and trafilatura drops figures whole (as images).
+_CODE_FIGURES = etree.XPath("//figure[.//pre][not(.//img or .//picture or .//video or .//svg)]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,9 +165,13 @@ def extract_html(
     When readability has a result to vote with and no site set trafilatura's focus, trafilatura
     runs in its recall mode (``favor_recall``): the vote trims what that adds at the edges. The
     start of the article that readability alone found is added before trafilatura's blocks.
+    A code listing in a ``figure`` (as Jekyll writes them) is taken as text: trafilatura drops
+    figures, as images.
     """
     meta, warnings = _metadata(tree, url)
     url = url or getattr(meta, "url", None)
+    for figure in cast(list[Any], _CODE_FIGURES(tree)):
+        figure.tag = "div"  # a code listing is the article's text, not an image
     second: Reading | None = read(tree) if ensemble and body is tree else None
     if second is not None and second.blocks and not _FOCUS & options.keys():
         # readability will trim what recall mode adds at the edges (steps.ensemble)

@@ -129,6 +129,30 @@ def test_html_extraction_metadata_and_left_out_text():
     assert all(r.rule == "trafilatura" for r in found.removals)
 
 
+CODE_POST = """<html><head><title>Generics in C# | Notes</title></head><body><article>
+<h1>Generics in C#</h1>
+<p>A generic method takes the type of its argument as a parameter, so that one method serves
+every type that the caller needs, without a copy of the method for each of them.</p>
+<figure class="highlight"><pre><code class="language-cs">private void General&lt;T&gt;(T value)
+{
+    Console.WriteLine(value);
+}</code></pre></figure>
+<p>The compiler checks each call against the constraint, and the program prints every value it
+is given, whatever its type, as the example above shows when it runs on three of them.</p>
+<figure><img src="/diagram.png" alt=""><figcaption>Figure 1: the call graph</figcaption></figure>
+</article></body></html>"""
+
+
+@pytest.mark.parametrize("ensemble", [True, False])
+def test_a_code_listing_in_a_figure_is_article_text_and_a_picture_is_not(ensemble):
+    # Jekyll's highlighter puts every listing in a <figure>, which trafilatura drops as an image
+    tree = parse_html(CODE_POST)
+    text = "\n".join(b.text for b in extract_html(tree, tree, None, {}, ensemble=ensemble).blocks)
+    assert "Console.WriteLine(value);" in text
+    assert "A generic method takes the type" in text
+    assert "the call graph" not in text
+
+
 def test_html_extraction_from_a_chosen_body_keeps_page_metadata():
     tree = parse_html(PAGE)
     body = tree.xpath("//article/p[2]")[0]
