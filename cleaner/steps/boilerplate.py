@@ -27,30 +27,33 @@ relies only on such page-independent cues, in linear passes:
    the headline, and a table scraped one cell per line that a colon line introduces (short
    lines, many of them numbers); a table's or a list's repeated cells are not repeats.
 3. The main region, by maximum-subarray body-text extraction: a prose line scores ``textness x
-   words``; any other line costs a penalty (its length for long non-prose lines, more for datelines)
-   that grows along a run of consecutive such lines, so a menu or a comment header is a barrier
-   while a lone subheading is not. Lines of code (code's punctuation: braces, semicolons,
+   words``; any other line costs a penalty (its length for long non-prose lines, more for
+   datelines) that grows along a run of consecutive such lines, so a menu or a comment header is a
+   barrier while a lone subheading is not. Lines of code (code's punctuation: braces, semicolons,
    assignments, calls, shell prompts and options, lower-case keys; comment lines, block ends,
    imports), a short line ending with a colon (it introduces a list or a code block) and a short
-   Chinese or Japanese sentence are neutral: they
-   neither earn nor cost, so a tech article's code blocks do not cut it in pieces, while a menu of
-   labels still parts an article from the teasers after it. Kadane's chunks are the candidate
-   regions (what follows a chunk's peak inside the same positive stretch is chunked again). When the
-   page repeats its title above the article (the headline), the first candidate after it that holds
-   two prose lines and scores at least ``headline_alpha`` of the best wins: the article follows its
-   headline in every language, past a byline and a one-line standfirst, while reader comments and
-   teasers that outweigh it come after it or before the headline. Otherwise the earliest candidate
-   scoring at least ``alpha`` of the best wins, because the article comes before the comments and
-   teasers that can rival it in length. A comment thread (a comments heading the rules know, right
-   under prose, with comments' time stamps under it) is no candidate, however long: a one-paragraph
-   post above a long thread is the article. The region goes on past a pause of the article (lines at
-   least half of them neutral, or at most ``list_run`` labels before a Chinese or Japanese sentence,
-   with no dateline and no line the rules remove) to the prose after it, and back past one to the
-   prose before it, not above the headline: a long code block, or a subheading and a short list
-   between the short sentences of a Chinese or Japanese post, no longer ends the article. A code
-   block's line numbers (lines 1, 2, 3... each a bare number) count as lines without words. A list
-   of references right under the region (under at most one heading, two or more lines citing a
-   work with its year: ``Doe, J. (2012). Title.``) is the article's too.
+   Chinese, Japanese or Korean sentence (a Korean word carries its particles, so a Korean sentence
+   has few words) are neutral: they neither earn nor cost, so a tech article's code blocks do not
+   cut it in pieces, while a menu of labels still parts an article from the teasers after it.
+   Kadane's chunks are the candidate regions (what follows a chunk's peak inside the same positive
+   stretch is chunked again). When the page repeats its title above the article (the headline), the
+   first candidate after it that holds two prose lines and scores at least ``headline_alpha`` of
+   the best wins: the article follows its headline in every language, past a byline and a one-line
+   standfirst, while reader comments and teasers that outweigh it come after it or before the
+   headline. Otherwise the earliest candidate scoring at least ``alpha`` of the best wins, because
+   the article comes before the comments and teasers that can rival it in length. A comment thread
+   (a comments heading the rules know, right under prose, with comments' time stamps under it) is
+   no candidate, however long: a one-paragraph post above a long thread is the article. The region
+   goes on past a pause of the article (lines at least half of them neutral, or at most
+   ``list_run`` labels before a Chinese or Japanese sentence, with no dateline and no line the
+   rules remove) to the prose after it (two prose lines in all, past one pause or several: a
+   tutorial may put a single sentence between two listings), and back past one to the prose before
+   it (one line is enough: the sentence that introduces the first listing), not above the headline:
+   a long code block, or a subheading and a short list between the short sentences of a Chinese or
+   Japanese post, no longer ends the article. A code block's line numbers (lines 1, 2, 3... each a
+   bare number) count as lines without words. A list of references right under the region (under at
+   most one heading, two or more lines citing a work with its year: ``Doe, J. (2012). Title.``) is
+   the article's too.
 4. Inside the region, what is still clearly boilerplate goes: lines without words, repeated lines
    (but for short lines of code), runs of non-prose lines (link lists; a neutral line or a short
    sentence ends one, and the items of a list a colon line introduces, each of a few words, with
@@ -122,9 +125,10 @@ REASONS = {
 _WORD_RE = re.compile(r"\w")
 # A clock time or a numeric date; or a year, which makes a date when another number comes with it.
 # Month names would need a list per language; the numbers are the same everywhere.
-# A version (1.14.2, blis==0.7.11) is no time and no date.
+# A version (1.14.2, blis==0.7.11) is no time and no date, nor is a run of more than three
+# numbers (a sequence 0-1-1-2-3-5-8, an address 10.57.18.116).
 _TIME_RE = re.compile(r"\b(?<!=)(?:(?<!\d\.)[0-2]?\d[:.][0-5]\d(?!\.\d)"
-                      r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})\b")
+                      r"|(?<!\d[/.-])\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?![/.-]\d))\b")
 _CLOCK_RE = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
 # A version a package is pinned to (pytz==2023.3) is no year.
 _YEAR_RE = re.compile(r"\b(?<![=<>~]=)(?:19|20)\d\d\b")
@@ -233,7 +237,8 @@ class _Line(NamedTuple):
     ``neutral``: a line that is no prose yet reads as the article's, not the template's: code
     (it has code's punctuation), a short line that introduces what follows (it ends
     with a colon), or a short sentence of Chinese or Japanese (it ends with their full stop,
-    question or exclamation mark, which no menu label does); it neither earns nor costs in the
+    question or exclamation mark, which no menu label does) or of Korean (mostly Hangul, ending
+    like a sentence); it neither earns nor costs in the
     region score (:func:`_scores`), so it does not part the article's prose around it.
     ``code``: the line has code's punctuation. ``clause``: a Chinese or Japanese sentence or
     clause (it ends with their sentence mark or holds their comma, see :func:`_cjk_clause`).
@@ -273,8 +278,11 @@ def _features(text: str, stoplist: frozenset[str] | None, p: Params) -> _Line:
         # words tell whether it reads as prose (see _textness); a menu label has no such mark.
         clause = not dateline and words >= p.brief_words and _cjk_clause(text)
         func = textstats.function_score(text) if clause else None
-        return _Line(words, None, func, item, 0.0, dateline, no_words, code or brief, code,
-                     clause, brief and not code and text.endswith((":", "\uff1a")))
+        # A Korean word carries its particles: a short Korean sentence (합니다.) is one of a
+        # tutorial's explanations, as a short Chinese or Japanese one is; a label has no end mark.
+        korean = item and textstats.mostly_hangul(text)
+        return _Line(words, None, func, item, 0.0, dateline, no_words, code or brief or korean,
+                     code, clause, brief and not code and text.endswith((":", "\uff1a")))
     # Tokens split at white space, as jusText does (its stoplists hold forms such as "(the").
     head = tokens[:_HEAD_TOKENS]
     stop = None
@@ -721,52 +729,73 @@ def _region(blocks: Sequence[Block], lines: Sequence[_Line], scores: Sequence[fl
 
 
 def _continued(lines: Sequence[_Line], scores: Sequence[float], hi: int,
-               stops: frozenset[int], p: Params) -> int:
+               stops: frozenset[int], p: Params, least: int = 2) -> int:
     """The region's end, past the pauses of the article: a pause (lines that score nothing)
     in which at least half of the lines with words are neutral (code, the colon line that
     introduces it), with no dateline and no line of ``stops`` (lines the rules remove, closing
-    headings), followed by a stretch of at least two prose lines, which the region takes up to
-    its best prefix. Between an article and the teasers or comments after it come menus, share
-    bars, bylines and time stamps, not code."""
+    headings), followed by a stretch of prose, which the region takes up to its best prefix once
+    the stretches after its pauses hold ``least`` prose lines in all (a tutorial may put one
+    sentence between two listings; a lone line after the article's last pause is not taken).
+    Between an article and the teasers or comments after it come menus, share bars, bylines and
+    time stamps, not code."""
     n = len(lines)
+    at, pending = hi, 0
     while True:
-        j = hi
+        j = at
         while j < n and scores[j] <= 0:
             if j in stops or lines[j].dateline:
                 return hi
             j += 1
-        total = best = 0.0
-        end = j
-        for k in range(j, n):
-            total += scores[k]
-            if total <= 0:
-                break
-            if total > best:
-                best, end = total, k + 1
-        pause = [line for line in lines[hi:j] if not line.no_words]
-        labels = sum(not line.neutral for line in pause)
-        # A list the article introduces (a colon line, then items of a few words each) and the
-        # closing words after it.
-        listed = (bool(pause) and pause[0].intro and len(pause) <= 1 + 2 * p.list_run
-                  and all(line.words >= p.brief_words for line in pause)
-                  and any(scores[i] > 0 for i in range(j, end)))
-        if listed:
-            hi = end
+        end = _best_prefix(scores, j)
+        pause = [line for line in lines[at:j] if not line.no_words]
+        prose = pending + sum(scores[i] > 0 for i in range(j, end))
+        if _listed(pause, scores, j, end, p):
+            # A list the article introduces (a colon line, then items of a few words each) and
+            # the closing words after it.
+            at = hi = end
+            pending = 0
             continue
-        if (sum(scores[i] > 0 for i in range(j, end)) < 2
-                or (2 * labels > len(pause) and not (
-                    labels <= p.list_run and j < n and _cjk_sentence(lines[j])))):
+        labels = sum(not line.neutral for line in pause)
+        if prose == pending or (2 * labels > len(pause) and not (
+                labels <= p.list_run and j < n and _cjk_sentence(lines[j]))):
             return hi
-        hi = end
+        at = end
+        if prose >= least:
+            hi, pending = end, 0
+        else:
+            pending = prose
+
+
+def _best_prefix(scores: Sequence[float], j: int) -> int:
+    """The end of the best prefix of the positive stretch that starts at ``j``."""
+    total = best = 0.0
+    end = j
+    for k in range(j, len(scores)):
+        total += scores[k]
+        if total <= 0:
+            break
+        if total > best:
+            best, end = total, k + 1
+    return end
+
+
+def _listed(pause: Sequence[_Line], scores: Sequence[float], j: int, end: int,
+            p: Params) -> bool:
+    """Whether a pause is a list the article introduces: a colon line, then at most twice
+    ``list_run`` items of a few words each, with prose after it."""
+    return (bool(pause) and pause[0].intro and len(pause) <= 1 + 2 * p.list_run
+            and all(line.words >= p.brief_words for line in pause)
+            and any(scores[i] > 0 for i in range(j, end)))
 
 
 def _preceded(lines: Sequence[_Line], scores: Sequence[float], lo: int,
               stops: frozenset[int], p: Params, floor: int) -> int:
     """The region's start, back past the pauses of the article as :func:`_continued` goes on
     past them, to the best suffix of the prose before a pause, and not above ``floor`` (the
-    line after the headline)."""
+    line after the headline). One prose line is enough there: a tutorial may open with one
+    sentence before its first listing, while teasers come after an article, not before it."""
     back = _continued(lines[floor:lo][::-1], scores[floor:lo][::-1], 0,
-                      frozenset(lo - 1 - i for i in stops if floor <= i < lo), p)
+                      frozenset(lo - 1 - i for i in stops if floor <= i < lo), p, 1)
     return lo - back
 
 

@@ -16,6 +16,8 @@ classifier measures that mean the same thing in every script:
   have letter case; None for a line written mostly in a script without case.
 - :func:`function_share`: for scripts without spaces, where no stoplist applies, the share of
   a line's characters that belong to function words (particles, auxiliaries, conjunctions).
+- :func:`mostly_hangul`: whether a line is written mostly in Hangul (Korean), whose words carry
+  their particles, so a Korean sentence has fewer words than the same sentence in English.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ _TH_FUNCTION_RE = re.compile(
     "ที่|และ|ของ|ใน|เป็น|ได้|ให้|มี|ว่า|จะ|ไม่|การ|ความ|กับ|แต่|จาก|ซึ่ง|โดย|นี้|ก็|แล้ว|อยู่|คือ|เพื่อ|หรือ|ยัง|ถึง|เมื่อ|ไว้|อย่าง"
 )
 _LETTER_RE = re.compile(r"[^\W\d_]")
+_HANGUL_RE = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -219,3 +222,17 @@ def _function_share(text: str) -> tuple[str, float] | None:
     if thai >= 10 and thai >= half:
         return "th", sum(len(m) for m in _TH_FUNCTION_RE.findall(text)) / thai
     return None
+
+
+def mostly_hangul(text: str) -> bool:
+    """Whether most of a line's letters are Hangul (Korean).
+
+    Args:
+        text: the line.
+
+    Returns:
+        True when Hangul makes more than half of the letters.
+    """
+    if text.isascii():
+        return False
+    return 2 * len(_HANGUL_RE.findall(text)) > len(_LETTER_RE.findall(text))
