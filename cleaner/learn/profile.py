@@ -414,7 +414,8 @@ def _propose_at_line(a: Analysis, directive: str, text: str, suffix: str, reason
 
 def _link_list_ok(a: Analysis, heading: str) -> bool:
     """A heading whose uncovered occurrences are each followed by a run of link-like lines,
-    some of which vary from page to page, none of them the page's first own line (its title)."""
+    some of which vary from page to page, none of them the page's first own line (its title),
+    and not by the heading again (see :func:`_series`)."""
     varying = False
     seen = False
     for page in a.pages:
@@ -432,10 +433,19 @@ def _link_list_ok(a: Analysis, heading: str) -> bool:
                 run.append(nxt)
             # A list is two lines or more: one short line after a heading is a section's
             # sub-heading, or its first line.
-            if len(run) < 2 or (own and own[0] in run):
+            if len(run) < 2 or (own and own[0] in run) or _series(texts, i + 1 + len(run),
+                                                                  heading):
                 return False
             varying = varying or any(not a.recurring(x) for x in run)
     return seen and varying
+
+
+def _series(texts: Sequence[str], end: int, heading: str) -> bool:
+    """The line that ends a heading's run is the heading again, numbered on (``Example 2:``
+    after ``Example 1:``'s lines): the heading is one of a series of the article's own
+    sections, each with its short lines, not a list's title. A list's heading does not
+    come back right under its links."""
+    return end < len(texts) and shape(texts[end]) == shape(heading)
 
 
 # A line of numbers and punctuation alone ("6", "2.", "10:30") is no list's heading: a code
