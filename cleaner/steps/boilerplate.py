@@ -51,9 +51,10 @@ relies only on such page-independent cues, in linear passes:
    it (one line is enough: the sentence that introduces the first listing), not above the headline:
    a long code block, or a subheading and a short list between the short sentences of a Chinese or
    Japanese post, no longer ends the article. A code block's line numbers (lines 1, 2, 3... each a
-   bare number) count as lines without words. A list of references right under the region (under at
-   most one heading, two or more lines citing a work with its year: ``Doe, J. (2012). Title.``) is
-   the article's too.
+   bare number) count as lines without words, and the N lines that N line numbers number are code,
+   neutral however little they look like it (program output, a table a program prints). A list of
+   references right under the region (under at most one heading, two or more lines citing a work
+   with its year: ``Doe, J. (2012). Title.``) is the article's too.
 4. Inside the region, what is still clearly boilerplate goes: lines without words, repeated lines
    (but for short lines of code), runs of non-prose lines (link lists; a neutral line or a short
    sentence ends one, and the items of a list a colon line introduces, each of a few words, with
@@ -645,10 +646,16 @@ def _introduced(lines: Sequence[_Line], scores: Sequence[float], lo: int, hi: in
     return out
 
 
-def _gutters(blocks: Sequence[Block]) -> set[int]:
-    """The line numbers of code blocks: runs of lines that are each a bare number, counting
-    1, 2, 3... (at least three), as a naive scrape of a numbered listing has them."""
-    out: set[int] = set()
+def _gutters(blocks: Sequence[Block]) -> tuple[set[int], set[int]]:
+    """The line numbers of code blocks, and the lines they number.
+
+    Line numbers are runs of lines that are each a bare number, counting 1, 2, 3... (at least
+    three), as a naive scrape of a numbered listing has them; the listing's N lines follow its
+    N numbers (a blank line of the listing is one of them), and are code or program output
+    however little they look like it.
+    """
+    numbers: set[int] = set()
+    listed: set[int] = set()
     chain: list[int] = []
     for i, b in enumerate([*blocks, Block("", 0)]):
         text = b.text
@@ -656,9 +663,20 @@ def _gutters(blocks: Sequence[Block]) -> set[int]:
             chain.append(i)
             continue
         if len(chain) >= 3:
-            out.update(chain)
+            numbers.update(chain)
+            listed.update(_numbered(blocks, i, len(chain)))
         chain = [i] if text == "1" else []
-    return out
+    return numbers, listed
+
+
+def _numbered(blocks: Sequence[Block], start: int, count: int) -> range:
+    """The lines from ``start`` that ``count`` line numbers number, blank lines counted."""
+    end, left = start, count
+    while end < len(blocks) and left > 0:
+        left -= 1 + (blocks[end].gap if end > start else 0)
+        if left >= 0:
+            end += 1
+    return range(start, end)
 
 
 def _single_pass(
@@ -676,9 +694,12 @@ def _single_pass(
         the article introduces.
     """
     # A code block's line numbers say nothing either way, as a separator does.
-    gutter = _gutters(blocks)
+    # The lines they number are code, neutral in the region score, and may repeat.
+    gutter, listing = _gutters(blocks)
     if gutter:
-        lines = [line._replace(no_words=True) if i in gutter else line
+        lines = [line._replace(no_words=True) if i in gutter
+                 else line._replace(neutral=True, code=True)
+                 if i in listing and not line.dateline else line
                  for i, line in enumerate(lines)]
     # A numbered list or a table the article introduces is article text, however short its
     # lines; a table repeats its numbers, a list its labels.
