@@ -33,14 +33,14 @@ import re
 import textwrap
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import re2
 
-from cleaner.config import ConfigError, InputConfig
+from cleaner.config import ConfigError, InputConfig, ManifestEntry
 from cleaner.inputs import iter_inputs
 from cleaner.learn.themes import SmallSites, Theme, public_host, shared_marks
 from cleaner.model import Block, Doc, RawDoc, Reject, Skipped, Source
@@ -107,15 +107,17 @@ def read_pages(paths: Sequence[str], rules: RuleSet) -> tuple[list[Page], list[s
     return pages, skipped
 
 
-def read_sites(paths: Sequence[str], rules: RuleSet, max_pages: int
+def read_sites(paths: Sequence[str], rules: RuleSet, max_pages: int,
+               manifest: Mapping[str, ManifestEntry] | None = None
                ) -> tuple[dict[str, list[Page]], list[str]]:
     """The pages of the inputs by site (the host of their URL), at most ``max_pages`` a site
     (the first ones), and a note for each input that could not be used. A page without a URL
-    belongs to no site and is noted."""
+    belongs to no site and is noted. ``manifest``: input path -> its URL, as ``cleaner clean
+    --manifest`` reads it (a site built to files has no URL in its pages, or a localhost one)."""
     sites: dict[str, list[Page]] = {}
     skipped: list[str] = []
     reader = _PageReader(rules)
-    for item in iter_inputs(InputConfig(paths=tuple(paths))):
+    for item in iter_inputs(InputConfig(paths=tuple(paths), manifest=dict(manifest or {}))):
         page = reader.read(item, skipped, by_site=True)
         if page is None:
             continue
@@ -869,10 +871,12 @@ class Learned:
 
 
 def learn(paths: Sequence[str], rules: RuleSet, min_pages: int = MIN_PAGES,
-          max_pages: int = MAX_PAGES) -> Learned:
+          max_pages: int = MAX_PAGES, manifest: Mapping[str, ManifestEntry] | None = None
+          ) -> Learned:
     """Learn the profile of every site with at least ``min_pages`` pages in the inputs, and of
-    every theme (see :mod:`cleaner.learn.themes`) whose smaller sites have as many together."""
-    sites, skipped = read_sites(paths, rules, max_pages)
+    every theme (see :mod:`cleaner.learn.themes`) whose smaller sites have as many together;
+    ``manifest`` gives the inputs' URLs (see :func:`read_sites`)."""
+    sites, skipped = read_sites(paths, rules, max_pages, manifest)
     learned = Learned([], list(skipped))
     small: dict[str, list[Page]] = {}
     for host in sorted(sites):
