@@ -24,8 +24,10 @@ relies only on such page-independent cues, in linear passes:
    line before item 1 ends with a colon; the items and the lines between them are at least
    ``list_textness``): a list article keeps its list, while a numbered "most read" list, which a
    heading introduces, fares as it would without numbers. So does a numbered list right under
-   the headline, and a table scraped one cell per line that a colon line introduces (short
-   lines, many of them numbers); a table's or a list's repeated cells are not repeats.
+   the headline, a table scraped one cell per line that a colon line introduces (short
+   lines, many of them numbers), and a video's chapters that a colon line introduces (lines that
+   start with a time, counting up: ``00:00 Opening``, which are no datelines); a table's or a
+   list's repeated cells are not repeats.
 3. The main region, by maximum-subarray body-text extraction: a prose line scores ``textness x
    words``; any other line costs a penalty (its length for long non-prose lines, more for
    datelines) that grows along a run of consecutive such lines, so a menu or a comment header is a
@@ -137,6 +139,8 @@ _NUMBER_RE = re.compile(r"\d+")
 # The number of a list item: "1.", "1)", "1:", "1a" / "1º" (Portuguese, Spanish ordinals), "1 -".
 # A table cell that is a number: a rank, points, a price, a score, a percentage.
 _CELL_RE = re.compile(r"[-+\u2212]?[$\u20ac\u00a3]?\d[\d.,:/%\s\u2013-]*[%\u00ba\u00aa]?")
+# A chapter of a video: the time it starts at (00:00, 1:02:30), then its title.
+_CHAPTER_RE = re.compile(r"(?:(\d{1,2}):)?(\d{1,2}):([0-5]\d)\s+\S")
 _ITEM_RE = re.compile(r"(\d{1,3})(?:[.):\]\u00aa\u00ba\u00b0]|a\b|\s[-\u2013\u2014])")
 # Code's punctuation: brackets and braces, statements' ends, assignments and comparisons, shell
 # variables and prompts, comments, calls, dotted names and names with underscores, lower-case
@@ -566,6 +570,31 @@ def _enumerated(blocks: Sequence[Block], p: Params, start: int | None = None) ->
     return out
 
 
+def _chapters(blocks: Sequence[Block], p: Params) -> list[int]:
+    """Lines of the video chapters the article introduces: a line ending with a colon, then at
+    least three lines that each start with a time (``00:00 Opening``, ``1:02:30 Q&A``), counting
+    up, at most ``list_item_gap`` lines apart. The introducing line is the list's too, as in
+    :func:`_close`; a byline's or a comment's time stamp follows no colon line."""
+    out: list[int] = []
+    chain: list[int] = []
+    last = -1
+    for i, b in enumerate([*blocks, Block("", 0)]):
+        m = _CHAPTER_RE.match(b.text)
+        at = -1 if m is None else sum(int(x or 0) * 60 ** k
+                                      for k, x in enumerate(reversed(m.groups())))
+        if chain and at >= last and i - chain[-1] <= p.list_item_gap:
+            chain.append(i)
+            last = at
+            continue
+        if chain and m is None and i - chain[-1] < p.list_item_gap:
+            continue
+        if len(chain) >= 3:
+            out.extend(range(chain[0] - 1, chain[-1] + 1))
+        opened = at >= 0 and i > 0 and blocks[i - 1].text.endswith((":", "\uff1a"))
+        chain, last = ([i], at) if opened else ([], -1)
+    return out
+
+
 def _tabular(blocks: Sequence[Block], lines: Sequence[_Line], p: Params) -> list[int]:
     """Lines of the tables the article introduces, scraped one cell per line.
 
@@ -703,7 +732,8 @@ def _single_pass(
                  for i, line in enumerate(lines)]
     # A numbered list or a table the article introduces is article text, however short its
     # lines; a table repeats its numbers, a list its labels.
-    listed = {i for i in (*_enumerated(blocks, p, start), *_tabular(blocks, lines, p))
+    listed = {i for i in (*_enumerated(blocks, p, start), *_tabular(blocks, lines, p),
+                          *_chapters(blocks, p))
               if not lines[i].no_words}
     dup = [d and i not in listed for i, d in enumerate(_duplicates(blocks))]
     # A repeat counts against the region like any non-prose line.
