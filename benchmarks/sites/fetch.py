@@ -2,7 +2,8 @@
 
 usage: python benchmarks/sites/fetch.py OUT [--mirror DIR] [--site NAME ...] [--sites FILE]
 
-Each site of ``sites.json`` (beside this script) is a public GitHub repository that commits both
+Each site of ``sites.json`` (beside this script; ``--sites sites2.json`` for the second set, which
+nothing was tuned on before it was first measured) is a public GitHub repository that commits both
 its posts' sources (Markdown) and the site built from them (a Jekyll ``_site/``, a Hugo
 ``public/`` or ``docs/``, a ``gh-pages`` branch). The built page is the real page, with its theme's
 navigation, sidebars, related posts and footers; the post's source, rendered to plain text
