@@ -145,12 +145,14 @@ _ITEM_RE = re.compile(r"(\d{1,3})(?:[.):\]\u00aa\u00ba\u00b0]|a\b|\s[-\u2013\u20
 # Code's punctuation: brackets and braces, statements' ends, assignments and comparisons, shell
 # variables and prompts, comments, calls, dotted names and names with underscores, lower-case
 # keys (YAML), command-line options, indexing; a comment line ("# ..."), a block's end keyword
-# alone (end, fi, done), an import of a dotted name. A bracketed aside or tag ([Video]) and a
-# hashtag (#Elixir) are none of these.
+# alone (end, fi, done), an import of a dotted name or of a lower-case module (import os,
+# from flask import Flask). A bracketed aside or tag ([Video]) and a hashtag (#Elixir) are none
+# of these.
 _CODE_RE = re.compile(r"[{};=<>\\`]|\w\[|\[\]|\w\(|::|->|=>|&&|(?:^|\s)//(?:\s|$)|^#!"
                       r"|\$[A-Za-z_{(]|^\$\s|\w\.\w+\.\w|\w_\w"
                       r"|^[a-z_][\w.-]*:(?:\s|$)|\s--?[A-Za-z]"
-                      r"|^#\s|^(?:end|fi|done|esac|endif)\)?$|^(?:import|use|require) \w+\.\w")
+                      r"|^#\s|^(?:end|fi|done|esac|endif)\)?$|^(?:import|use|require) \w+\.\w"
+                      r"|^import [a-z_][\w.]*$|^from [a-z_][\w.]* import \w+(?:, \w+)*$")
 # A short line ending so is neutral: a colon introduces a list or code; the full-width marks end
 # a Chinese or Japanese sentence, which at 10 words' length is a line of 20 characters.
 _BRIEF_ENDS = (":", "\uff1a", "\u3002", "\uff01", "\uff1f")

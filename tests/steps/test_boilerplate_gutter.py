@@ -55,12 +55,14 @@ def test_digits_of_other_scripts_are_no_line_numbers() -> None:
 
 @pytest.mark.parametrize("text", ["# the handler for uploads", "# アップロード処理", "end",
                                   "fi", "done", "use DemoWeb.ConnCase",
-                                  "import Phoenix.LiveViewTest"])
+                                  "import Phoenix.LiveViewTest", "import tkinter", "import os",
+                                  "from flask import Flask", "from pyngrok import ngrok, conf"])
 def test_comments_block_ends_and_imports_are_code(text: str) -> None:
     assert _features(text, ENGLISH, DEFAULT_PARAMS).code
 
 
 @pytest.mark.parametrize("text", ["#Elixir", "#AWS Lambda", "The End", "Use our app",
-                                  "Import duties rise"])
+                                  "Import duties rise", "import duties from China rise",
+                                  "From China, imports rise"])
 def test_hashtags_and_words_like_keywords_are_no_code(text: str) -> None:
     assert not _features(text, ENGLISH, DEFAULT_PARAMS).code
