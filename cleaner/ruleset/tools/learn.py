@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.config import ConfigError
+from cleaner.inputs.manifest import load_manifest
 from cleaner.learn.profile import MAX_PAGES, MIN_PAGES, learn, suggest
 from cleaner.outputs.atomic import open_temp
 from cleaner.ruleset.tools.context import base_rules
@@ -78,6 +79,9 @@ def add_parsers(cmds: Any) -> None:
                    "at least 2)")
     p.add_argument("--max-pages", type=_count, default=MAX_PAGES, metavar="N",
                    help=f"learn from at most the first N pages of a site (default {MAX_PAGES})")
+    p.add_argument("--manifest", type=Path, metavar="FILE",
+                   help="CSV or JSONL mapping input path to url, as for `cleaner clean` (pages "
+                   "built to files carry no URL of their own)")
     _common(p, "overwrite existing files in DIR")
     p = cmds.add_parser("suggest", help="propose a rule file from many scrapes of one site",
                         formatter_class=raw, epilog=SUGGEST_EPILOG,
@@ -137,7 +141,9 @@ def run_learn(args: argparse.Namespace) -> int:
         raise ConfigError(f"{out}: not a directory")
     if args.max_pages < args.min_pages:
         raise ConfigError(f"--max-pages {args.max_pages} is below --min-pages {args.min_pages}")
-    learned = learn(args.inputs, base_rules(args.rules or ()), args.min_pages, args.max_pages)
+    manifest = load_manifest(args.manifest) if args.manifest else None
+    learned = learn(args.inputs, base_rules(args.rules or ()), args.min_pages, args.max_pages,
+                    manifest)
     for line in learned.report:
         print(f"cleaner rules learn: {line}", file=sys.stderr)
     targets = [(out / f"{f.name}.toml", f) for f in learned.files if f.passed]
