@@ -78,7 +78,8 @@ def test_recleaning_a_seed_changes_nothing(path):
                 "the the the the the the the the the the\n")
 # The same caption at the end: the lines before it came along the first time only.
 @example(scrape="the the the the the the the the the the the the the\nthe\ncouncil\n"
-                "the the the the the the the the the the\nPhoto: the the the the the the the the the\n")
+                "the the the the the the the the the the\n"
+                "Photo: the the the the the the the the the\n")
 def test_recleaning_keeps_the_same_content(scrape):
     """Nothing is removed or added the second time.
 
