@@ -23,7 +23,7 @@ import string
 import threading
 import unicodedata
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -64,8 +64,9 @@ STOPWORD_MARGIN = 2.0
 # the author keeps writing in is the document's.
 MIN_LANG_SHARE = 0.2
 MIN_LANG_BLOCKS = 2
-# Never remove more than this share of the document's letters by language: a third of a text
-# is not a stray fragment, and a judgement that says so is wrong about the document.
+# Never remove more than this share of the document's letters (weighed, see ``_SCRIPT_WEIGHT``)
+# by language: a third of a text is not a stray fragment, and a judgement that says so is wrong
+# about the document.
 MAX_DROP_SHARE = 1 / 3
 # langdetect calls per document beyond the first; past them a fragment is kept (unjudged).
 MAX_FRAGMENT_CALLS = 12
@@ -607,6 +608,22 @@ class _Prose:
         return self.memo[i]
 
 
+# What a letter of these scripts carries beside a Latin letter, when shares of the prose are
+# weighed across scripts: a Han character is a word or a part of one, a kana or a Hangul block a
+# syllable. Counted letter for letter, a Chinese article beside English command output or code
+# comments holds a fifth of the letters, and its own paragraphs were dropped as foreign.
+_SCRIPT_WEIGHT = {"HAN": 3.0, "KANA": 2.0, "HANGUL": 2.0}
+
+
+def weighed_letters(counts: Counter[str]) -> float:
+    """The letters of ``counts``, weighed by what a letter of each script carries."""
+    return sum(n * _SCRIPT_WEIGHT.get(s, 1.0) for s, n in counts.items())
+
+
+def _weighed(counts: Counter[str]) -> Counter[str]:
+    return Counter({s: round(n * _SCRIPT_WEIGHT.get(s, 1.0)) for s, n in counts.items()})
+
+
 def _main_script(total: Counter[str]) -> str:
     """The script with the most letters, its compatible scripts counted with it."""
     return max(total, key=lambda s: (total[s] + sum(total[t] for t in _COMPATIBLE.get(s, ())),
@@ -631,7 +648,8 @@ def _doc_scripts(per_block: Sequence[Counter[str]], prose: _Prose) -> list[str]:
         total = Counter()
         for i in idx:
             total.update(per_block[i])
-        main = _main_script(total)
+    total = _weighed(total)
+    main = _main_script(total)
     letters = total.total()
     scripts = [main]
     for s, n in total.most_common():
@@ -693,19 +711,20 @@ def _doc_langs(texts: Sequence[str], per_block: Sequence[Counter[str]], prose: _
     language of a sample of the document: short lines are likelier in it than in any other); a
     long block in another document script counts for the language of that script.
     """
-    letters: Counter[str] = Counter()
+    letters: dict[str, float] = defaultdict(float)
     blocks: Counter[str] = Counter()
     for i in same:
         code = detected[i].lang if i in detected else lang
-        letters[code] += per_block[i].total()
+        letters[code] += weighed_letters(per_block[i])
         blocks[code] += 1
     for s in scripts[1:]:
         idx = [i for i, c in enumerate(per_block)
                if c and _compatible(c.most_common(1)[0][0], s) and prose(i)]
         code = _script_lang(s, [texts[i] for i in idx], calls)
-        letters[code] += sum(per_block[i].total() for i in idx if _long(texts[i], per_block[i]))
+        letters[code] += sum(weighed_letters(per_block[i]) for i in idx
+                             if _long(texts[i], per_block[i]))
         blocks[code] += len(idx)
-    total = letters.total()
+    total = sum(letters.values())
     ranked = sorted(letters, key=lambda c: (-letters[c], c != lang))
     return tuple(c for n, c in enumerate(ranked) if n == 0 or (
         letters[c] >= MIN_LANG_SHARE * total and blocks[c] >= MIN_LANG_BLOCKS))
@@ -730,8 +749,8 @@ def _settle(texts: Sequence[str], per_block: Sequence[Counter[str]], langs: tupl
             found: dict[int, Fragment]) -> Judgement:
     """Keep the quotations the article introduces; drop nothing when too much would go."""
     off = {i: f for i, f in found.items() if not _quotation(texts, i, found)}
-    dropped = sum(per_block[i].total() for i in off)
-    total = sum(c.total() for c in per_block)
+    dropped = sum(weighed_letters(per_block[i]) for i in off)
+    total = sum(weighed_letters(c) for c in per_block)
     if dropped > MAX_DROP_SHARE * total:
         codes = ", ".join(sorted({f.lang for f in off.values()}))
         return Judgement(langs[0], {}, langs, (
