@@ -717,8 +717,11 @@ def _single_pass(
     start: int | None = None,
     ends: frozenset[int] = frozenset(),
     removed: frozenset[int] = frozenset(),
+    cut_after: bool = False,
 ) -> tuple[list[str | None], bool, set[int]]:
     """One pass of the algorithm in the module docstring over ``blocks`` and their features.
+
+    ``cut_after``: the rules removed lines after the last of ``blocks`` (the page's footer).
 
     Returns:
         The verdicts, whether a wide gap cut the region, and the lines of the lists and tables
@@ -743,7 +746,7 @@ def _single_pass(
     for i in listed:
         tx[i] = max(tx[i], p.list_textness)
     scores = _scores(lines, tx, p)
-    lo, hi, cites = _region(blocks, lines, scores, p, start, ends, removed)
+    lo, hi, cites = _region(blocks, lines, scores, p, start, ends, removed, cut_after)
     runs = _runs(lines, tx)
     for i in _introduced(lines, scores, lo, hi, p):
         runs[i] = 0
@@ -764,8 +767,8 @@ def _single_pass(
 
 
 def _region(blocks: Sequence[Block], lines: Sequence[_Line], scores: Sequence[float], p: Params,
-            start: int | None, ends: frozenset[int],
-            removed: frozenset[int]) -> tuple[int, int, list[int]]:
+            start: int | None, ends: frozenset[int], removed: frozenset[int],
+            cut_after: bool = False) -> tuple[int, int, list[int]]:
     """The article's region ``lo:hi`` and the references it ends with (step 3 of the module
     docstring)."""
     lo, hi = _main_region(scores, p, start, _thread_start(blocks, lines, scores, ends, p))
@@ -774,7 +777,7 @@ def _region(blocks: Sequence[Block], lines: Sequence[_Line], scores: Sequence[fl
     while lo < hi and (lo in removed or scores[lo] <= 0):
         lo += 1
     if lo < hi:
-        hi = _continued(lines, scores, hi, removed | ends, p)
+        hi = _continued(lines, scores, hi, removed | ends, p, cut_after=cut_after)
         lo = _preceded(lines, scores, lo, removed | ends, p,
                        start if start is not None and start <= lo else 0)
     cites = _citations(blocks, lines, hi, removed | ends, p)
@@ -782,13 +785,16 @@ def _region(blocks: Sequence[Block], lines: Sequence[_Line], scores: Sequence[fl
 
 
 def _continued(lines: Sequence[_Line], scores: Sequence[float], hi: int,
-               stops: frozenset[int], p: Params, least: int = 2) -> int:
+               stops: frozenset[int], p: Params, least: int = 2,
+               cut_after: bool = False) -> int:
     """The region's end, past the pauses of the article: a pause (lines that score nothing)
     in which at least half of the lines with words are neutral (code, the colon line that
     introduces it), with no dateline and no line of ``stops`` (lines the rules remove, closing
     headings), followed by a stretch of prose, which the region takes up to its best prefix once
     the stretches after its pauses hold ``least`` prose lines in all (a tutorial may put one
-    sentence between two listings; a lone line after the article's last pause is not taken).
+    sentence between two listings; a lone line after the article's last pause is not taken,
+    unless the text ends with it and the rules removed what came after it (``cut_after``): the
+    post's closing sentence, its footer gone).
     Between an article and the teasers or comments after it come menus, share bars, bylines and
     time stamps, not code."""
     n = len(lines)
@@ -813,7 +819,7 @@ def _continued(lines: Sequence[_Line], scores: Sequence[float], hi: int,
                 labels <= p.list_run and j < n and _cjk_sentence(lines[j]))):
             return hi
         at = end
-        if prose >= least:
+        if prose >= least or (cut_after and all(line.no_words for line in lines[end:])):
             hi, pending = end, 0
         else:
             pending = prose
@@ -932,10 +938,12 @@ def classify_with(
     # caption a rule removes must not be what held the region over the lines around it. So the
     # lines kept are judged once more without them, as a second cleaning would judge them.
     for phase in (removed, frozenset()):
+        cut_after = False
         if phase is not removed:
             if not removed.intersection(alive):
                 break
             alive = [i for i in alive if i not in removed]
+            cut_after = bool(alive) and max(removed) > alive[-1]
         cut = True
         while cut and alive:
             # The headline's place among the lines still alive: the first one after it.
@@ -943,7 +951,7 @@ def classify_with(
             found, cut, items = _single_pass(
                 [blocks[i] for i in alive], [lines[i] for i in alive], params, start,
                 frozenset(k for k, i in enumerate(alive) if i in ends),
-                frozenset(k for k, i in enumerate(alive) if i in phase),
+                frozenset(k for k, i in enumerate(alive) if i in phase), cut_after,
             )
             for i, v in zip(alive, found, strict=True):
                 verdicts[i] = v
