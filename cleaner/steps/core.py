@@ -280,7 +280,7 @@ FALLBACK_PROSE_SHARE = 0.05
 def _fallback(lines: Sequence[Block], keep: Sequence[bool], never: set[int | None],
               listed: frozenset[int] = frozenset()) -> tuple[set[int], Removal] | None:
     """When cleaning would keep (almost) none of a scrape's prose: the lines to keep instead
-    (those kept, and every line that reads as prose which no rule removed), and the record.
+    (those kept, and every line that reads as prose which no rule removed, once), and the record.
 
     The items of a list or the cells of a table the article introduces (``listed``) are its
     text though they are not prose: kept, they count with their words.
@@ -291,7 +291,14 @@ def _fallback(lines: Sequence[Block], keep: Sequence[bool], never: set[int | Non
                for i, (w, k) in enumerate(zip(weights, keep, strict=True)) if k)
     if total <= 0 or kept >= FALLBACK_PROSE_SHARE * total:
         return None
-    restore = {i for i, w in enumerate(weights) if w > 0 and i not in never}
+    # A paragraph repeated is kept once, as the classifier keeps it (a second cleaning drops
+    # the repeat).
+    seen = {lines[i].text for i, k in enumerate(keep) if k}
+    restore = set()
+    for i, w in enumerate(weights):
+        if w > 0 and i not in never and lines[i].text not in seen:
+            seen.add(lines[i].text)
+            restore.add(i)
     if not restore:
         return None
     why = (f"fallback: cleaning would keep {kept / total:.0%} of the prose; kept the "
