@@ -54,7 +54,13 @@ relies only on such page-independent cues, in linear passes:
    a long code block, or a subheading and a short list between the short sentences of a Chinese or
    Japanese post, no longer ends the article. A code block's line numbers (lines 1, 2, 3... each a
    bare number) count as lines without words, and the N lines that N line numbers number are code,
-   neutral however little they look like it (program output, a table a program prints). A list of
+   neutral however little they look like it (program output, a table a program prints). So are
+   the cells of a table scraped one cell per line that no colon line introduces: a header of N
+   labels of a few words, then rows of N cells in which some column keeps to a kind of cell
+   (numbers, or words of one script: code names beside Korean explanations) where the header's
+   differs; a table between two paragraphs no longer ends the article, and the region keeps its
+   cells (dashes and repeats too), while a menu, a list of headlines with their dates or a
+   calendar is no such table. A list of
    references right under the region (under at most one heading, two or more lines citing a work
    with its year: ``Doe, J. (2012). Title.``) is the article's too.
 4. Inside the region, what is still clearly boilerplate goes: lines without words, repeated lines
@@ -140,6 +146,9 @@ _NUMBER_RE = re.compile(r"\d+")
 # A table cell that is a number: a rank, points, a price, a score, a percentage.
 _CELL_RE = re.compile(r"[-+\u2212]?[$\u20ac\u00a3]?\d[\d.,:/%\s\u2013-]*[%\u00ba\u00aa]?")
 # A chapter of a video: the time it starts at (00:00, 1:02:30), then its title.
+# A cell that starts with a number (85%, 6.4dB, 14 404 234).
+_NUMERIC_RE = re.compile(r"[-+\u2212]?[$\u20ac\u00a3]?\d")
+_LETTER_RE = re.compile(r"[^\W\d_]")
 _CHAPTER_RE = re.compile(r"(?:(\d{1,2}):)?(\d{1,2}):([0-5]\d)\s+\S")
 _ITEM_RE = re.compile(r"(\d{1,3})(?:[.):\]\u00aa\u00ba\u00b0]|a\b|\s[-\u2013\u2014])")
 # Code's punctuation: brackets and braces, statements' ends, assignments and comparisons, shell
@@ -199,6 +208,11 @@ class Params:
             headline is the article's (a schedule, a how-to), as one a colon introduces.
         table_cells: the fewest number cells a table the article introduces has.
         table_row: the most lines from one number cell of such a table to the next (a row).
+        table_columns: the most columns of a table no colon line introduces (see
+            :func:`_table_at`).
+        label_words: the most words of a cell of such a table's header.
+        table_keys: the fewest cells of such a table that keep to their column's kind where
+            the header's differs.
         brief_words: a short line of at least this many words that ends with a colon (or
             a Chinese or Japanese sentence mark) is neutral (see ``_Line``).
     """
@@ -228,6 +242,9 @@ class Params:
     headline_zone: int = 6
     table_cells: int = 6
     table_row: int = 8
+    table_columns: int = 12
+    label_words: float = 6.0
+    table_keys: int = 4
     brief_words: float = 3.0
 
 
@@ -626,6 +643,111 @@ def _tabular(blocks: Sequence[Block], lines: Sequence[_Line], p: Params) -> list
     return out
 
 
+def _kind(text: str, line: _Line, p: Params) -> str:
+    """What a table cell holds: ``none`` (no words: a dash, a tick), ``prose`` (a sentence, or
+    as long as one), ``date``, ``number`` (it
+    starts with a number, more digits than letters: ``85%``, ``-12.99``, ``6.4dB``) or words of
+    the Latin script (``latin``) or of another (``other``)."""
+    if line.no_words:
+        return "none"
+    # A sentence, or a cell as long as one, describes: it is no name, number or code of a key.
+    if line.words >= p.short_words or line.sentence:
+        return "prose"
+    # A dotted number (13.43) reads as a clock time: it is a date when it has a year or a colon.
+    if line.dateline and (_YEAR_RE.search(text) or _CLOCK_RE.search(text)):
+        return "date"
+    if _CELL_RE.fullmatch(text) or (_NUMERIC_RE.match(text) and sum(map(str.isdigit, text))
+                                    >= len(_LETTER_RE.findall(text))):
+        return "number"
+    return "latin" if textstats.mostly_latin(text) else "other"
+
+
+def _tables(blocks: Sequence[Block], lines: Sequence[_Line], p: Params) -> set[int]:
+    """Lines of the tables scraped one cell per line, whether or not a colon line introduces
+    them (see :func:`_table_at`)."""
+    kinds = [_kind(b.text, line, p) for b, line in zip(blocks, lines, strict=True)]
+    # How many lines from each on could head a table: labels of a few words, no number, no
+    # date, no sentence, no code, nothing a colon ends.
+    heads = [0] * (len(blocks) + 1)
+    for i in range(len(blocks) - 1, -1, -1):
+        line = lines[i]
+        if (kinds[i] not in ("number", "date") and line.words <= p.label_words
+                and not (line.sentence or line.code or line.clause
+                         or blocks[i].text.endswith((":", "\uff1a")))):
+            heads[i] = heads[i + 1] + 1
+    out: set[int] = set()
+    s = 0
+    while s < len(blocks):
+        end = max((_table_at(blocks, kinds, s, width, p)
+                   for width in range(2, min(heads[s], p.table_columns) + 1)), default=s)
+        if end > s:
+            out.update(range(s, end))
+            s = end
+        else:
+            s += 1
+    return out
+
+
+def _table_at(blocks: Sequence[Block], kinds: Sequence[str], s: int, width: int,
+              p: Params) -> int:
+    """The end of a table of ``width`` columns that starts at ``s``, or ``s`` if none does.
+
+    A header of ``width`` distinct labels, then rows of ``width`` cells: some column (a key)
+    holds in the first row a kind of cell (:func:`_kind`) other than its header's, not a date
+    alone (a list of headlines with their dates under two labels), and the first row holds two
+    kinds (a calendar's numbers do not). Each further row keeps to the first row's kind in
+    every key (a dash fits any), but for a row a cell short now and then. Its lines are as far
+    apart as its first two (none between the cells of a naive scrape, one in a clean text); at
+    least two whole rows (three when no key is a number) of at least ``table_cells`` cells in
+    all, whose keys set their columns apart (:func:`_keyed`).
+    """
+    n = len(blocks)
+    head, first = kinds[s : s + width], kinds[s + width : s + 2 * width]
+    if len(first) < width or len({b.text for b in blocks[s : s + width]}) < width:
+        return s
+    keys = [k for k in range(width) if first[k] not in (head[k], "none", "prose")]
+    if all(first[k] == "date" for k in keys) or len(set(first) - {"none"}) < 2:
+        return s
+    gap = blocks[s + 1].gap
+    if any(blocks[i].gap != gap for i in range(s + 1, s + width)):
+        return s
+
+    def fits(at: int) -> bool:
+        return (at + width <= n and all(blocks[i].gap == gap for i in range(at, at + width))
+                and all(kinds[at + k] in (first[k], "none") for k in keys))
+
+    rows: list[int] = []
+    short = 0
+    end = s + width
+    while True:
+        if fits(end):
+            rows.append(end)
+            end += width
+        # A row a cell short (a rule removed one: a share button's name) between two rows,
+        # after at least two whole rows and four for each such row before.
+        elif (len(rows) >= 2 and 4 * short < len(rows) and fits(end + width - 1)
+              and all(blocks[i].gap == gap for i in range(end, end + width - 1))):
+            short += 1
+            end += width - 1
+        else:
+            break
+    # Two rows of a menu may alternate scripts alike by chance; numbers in a column do not.
+    least = 2 if any(first[k] == "number" for k in keys) else 3
+    return (end if len(rows) >= least and len(rows) * width >= p.table_cells
+            and _keyed([kinds[i : i + width] for i in rows], keys, p) else s)
+
+
+def _keyed(rows: Sequence[Sequence[str]], keys: Sequence[int], p: Params) -> bool:
+    """Whether the keys of a table's rows (the kinds of their cells) set their columns apart:
+    at least ``table_keys`` cells keep to their key's kind, and at most half of the cells of the
+    other columns are of such a kind (in a menu whose labels are mostly in one script, a key of
+    that script is chance)."""
+    keyed = {rows[0][k] for k in keys}
+    evidence = sum(row[k] != "none" for row in rows for k in keys)
+    rest = [c for row in rows for k, c in enumerate(row) if k not in keys and c != "none"]
+    return evidence >= p.table_keys and 2 * sum(c in keyed for c in rest) <= len(rest)
+
+
 def _close(chain: list[int], out: list[int]) -> None:
     """Add the lines of a finished chain of at least three items, lines between items included.
 
@@ -727,20 +849,14 @@ def _single_pass(
         The verdicts, whether a wide gap cut the region, and the lines of the lists and tables
         the article introduces.
     """
-    # A code block's line numbers say nothing either way, as a separator does.
-    # The lines they number are code, neutral in the region score, and may repeat.
-    gutter, listing = _gutters(blocks)
-    if gutter:
-        lines = [line._replace(no_words=True) if i in gutter
-                 else line._replace(neutral=True, code=True)
-                 if i in listing and not line.dateline else line
-                 for i, line in enumerate(lines)]
+    lines, cells = _marked(blocks, lines, p)
     # A numbered list or a table the article introduces is article text, however short its
     # lines; a table repeats its numbers, a list its labels.
     listed = {i for i in (*_enumerated(blocks, p, start), *_tabular(blocks, lines, p),
                           *_chapters(blocks, p))
               if not lines[i].no_words}
-    dup = [d and i not in listed for i, d in enumerate(_duplicates(blocks))]
+    dup = [d and i not in listed and i not in cells
+           for i, d in enumerate(_duplicates(blocks))]
     # A repeat counts against the region like any non-prose line.
     tx = [-1.0 if d else _textness(line, p) for line, d in zip(lines, dup, strict=True)]
     for i in listed:
@@ -752,11 +868,13 @@ def _single_pass(
         runs[i] = 0
     out: list[str | None] = [OUTSIDE] * len(blocks)
     for i in range(lo, hi):
-        out[i] = _inner_reason(lines[i], tx[i], runs[i], dup[i], p)
+        out[i] = None if i in cells else _inner_reason(lines[i], tx[i], runs[i], dup[i], p)
     for i in cites:
         out[i] = DUPLICATE if dup[i] else None
-    kept = [i for i in range(lo, hi) if out[i] is None]
+    # A table's cells, no blank line apart, say nothing of the article's paragraph gaps.
+    kept = [i for i in range(lo, hi) if out[i] is None and not (i in cells and i - 1 in cells)]
     cut = _wide_gap_cut([blocks[i].gap for i in kept], [max(0.0, scores[i]) for i in kept], p)
+    listed |= cells
     if cut < len(kept):
         out[kept[cut] : hi] = [WIDE_GAP] * (hi - kept[cut])
         return out, True, listed
@@ -764,6 +882,28 @@ def _single_pass(
     if heading is not None:
         out[heading:hi] = [v or CLOSED for v in out[heading:hi]]
     return out, heading is not None, listed
+
+
+def _marked(blocks: Sequence[Block], lines: Sequence[_Line],
+            p: Params) -> tuple[Sequence[_Line], set[int]]:
+    """The lines' features as code blocks and tables make them, and the lines of the tables.
+
+    A code block's line numbers say nothing either way, as a separator does; the lines they
+    number are code, neutral in the region score, and may repeat. A table's cells
+    (:func:`_tables`) are neutral too, and none is a dateline: a table between two paragraphs
+    does not part the article, one outside it does not join it.
+    """
+    gutter, listing = _gutters(blocks)
+    if gutter:
+        lines = [line._replace(no_words=True) if i in gutter
+                 else line._replace(neutral=True, code=True)
+                 if i in listing and not line.dateline else line
+                 for i, line in enumerate(lines)]
+    cells = _tables(blocks, lines, p) - gutter
+    if cells:
+        lines = [line._replace(neutral=True, dateline=False) if i in cells else line
+                 for i, line in enumerate(lines)]
+    return lines, cells
 
 
 def _region(blocks: Sequence[Block], lines: Sequence[_Line], scores: Sequence[float], p: Params,

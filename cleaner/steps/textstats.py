@@ -18,6 +18,8 @@ classifier measures that mean the same thing in every script:
   a line's characters that belong to function words (particles, auxiliaries, conjunctions).
 - :func:`mostly_hangul`: whether a line is written mostly in Hangul (Korean), whose words carry
   their particles, so a Korean sentence has fewer words than the same sentence in English.
+- :func:`mostly_latin`: whether a line's letters are mostly Latin: a table's column of names
+  or code beside a column of Korean or Russian text keeps to its script.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ _TH_FUNCTION_RE = re.compile(
     "ที่|และ|ของ|ใน|เป็น|ได้|ให้|มี|ว่า|จะ|ไม่|การ|ความ|กับ|แต่|จาก|ซึ่ง|โดย|นี้|ก็|แล้ว|อยู่|คือ|เพื่อ|หรือ|ยัง|ถึง|เมื่อ|ไว้|อย่าง"
 )
 _LETTER_RE = re.compile(r"[^\W\d_]")
+_LATIN_RE = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 _HANGUL_RE = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -236,3 +239,18 @@ def mostly_hangul(text: str) -> bool:
     if text.isascii():
         return False
     return 2 * len(_HANGUL_RE.findall(text)) > len(_LETTER_RE.findall(text))
+
+
+def mostly_latin(text: str) -> bool:
+    """Whether most of a line's letters are Latin (English, French, Vietnamese...).
+
+    Args:
+        text: the line.
+
+    Returns:
+        True when Latin letters make more than half of the letters; False for a line
+        without letters.
+    """
+    if text.isascii():
+        return _LETTER_RE.search(text) is not None
+    return 2 * len(_LATIN_RE.findall(text)) > len(_LETTER_RE.findall(text))
