@@ -5,9 +5,11 @@ that holds a fair share of the prose, in more than one paragraph, is one of the 
 fragment is dropped only when it is foreign to all of them: written in another script (a run of
 words, not a name), or, in the document's script, a long paragraph that has almost none of the
 main language's stopwords and that langdetect (seeded, so deterministic) is sure is another
-language. Code, URLs, numbers, table rows and lists of names are never judged by language, a
-quotation the article introduces stays, and the step never removes more than a small share of the
-document: past that it removes nothing and records a warning.
+language. Code (a comment, an import, a function's head), URLs, numbers, table rows, reference
+list entries and lists of names are never judged by language; a quotation the article introduces
+and a line inside a code listing (a program's output) stay; the main language is asked of the
+main script's words only; and the step never removes more than a small share of the document:
+past that it removes nothing and records a warning.
 
 langdetect runs once per document in a script several languages share (to name the main
 language), once per long paragraph that lacks the main language's stopwords, and once per
@@ -68,6 +70,9 @@ MIN_LANG_BLOCKS = 2
 # by language: a third of a text is not a stray fragment, and a judgement that says so is wrong
 # about the document.
 MAX_DROP_SHARE = 1 / 3
+# How far (in blocks of the document's own) a fragment looks for code on either side: as far,
+# it is a line of a listing.
+LISTING_REACH = 2
 # langdetect calls per document beyond the first; past them a fragment is kept (unjudged).
 MAX_FRAGMENT_CALLS = 12
 
@@ -78,6 +83,36 @@ MAX_FRAGMENT_CALLS = 12
 _CODE_TOKEN = re.compile(r"(?<!\S)(?:\S*?(?:[{}\[\]<>;=\\]|::|->|\w_\w|[a-z][A-Z]|[a-z]\.[a-z]|"
                          r"\(\))|[$#@%]\w|--?[a-z]|//|\.\.?/)\S*")
 _CODE_CHARS = re.compile(r"[{}\[\]()<>;=\\/_*&|$#@]")
+# A line of code by how it starts: a comment, an import, a function's or class's head, an SQL
+# statement. A hashtag (#Breaking), 'Import duties rise' and 'Update: ...' start otherwise.
+_CODE_LINE = re.compile(
+    r"^(?:#|//|/\*|<!--)\s+\S"
+    r"|^import\s+[a-z_][\w.]*(?:\s+as\s+\w+)?;?$"
+    r"|^from\s+[a-z_][\w.]*\s+import\s+[\w*]+(?:,\s*\w+)*$"
+    r"|^import\s+(?:\w+|\{[^}]*\})(?:,\s*\{[^}]*\})?\s+from\s+[\"'][^\"']+[\"'];?$"
+    r"|^(?:def|fn|func|function|sub|proc|class)\s+[A-Za-z_]\w*\s*[(:{<]"
+    r"|^(?:select|update|insert|delete|create|alter)\s+(?:\w+\s+)*?"
+    r"(?:from|set|into|join|table|where)\b"
+    r"|^(?:SELECT|UPDATE|INSERT|DELETE|CREATE|ALTER)\s+(?:\w+\s+)*?"
+    r"(?:FROM|SET|INTO|JOIN|TABLE|WHERE)\b")
+# An entry of a reference list: a year, and two marks of a citation (an author's name as
+# citations begin, volume and number, pages, et al., a DOI, a quoted title, the year as a
+# sentence or in brackets).
+_YEAR = re.compile(r"(?<!\d)(?:1[6-9]|20)\d\d[a-z]?(?!\d)")
+_REFERENCE_MARKS = (
+    re.compile(r"^(?:\[\d+\]\s*|\d+\.\s*|[\u00b7\u2022*-]\s*)?(?:[A-Z][\w'-]+,\s+(?:[A-Z]\.|et al)"
+               r"|[A-Z][\w'-]+\s+[A-Z]{1,3},|[A-Z][\w'-]+\s+[A-Z][\w'-]+,\s+[\"\u201c]|"
+               r"(?:[A-Z][\w'-]+\s+){1,4}\((?:1[6-9]|20)\d\d[a-z]?\))"),
+    re.compile(r"\bVol\.\s?\d|\bvol\.\s?\d"),
+    re.compile(r"\bNo\.\s?\d"),
+    re.compile(r"\bpp?\.\s?\d|\d+\s?[-\u2013]\s?\d+\.?$|:\d+\s?[-\u2013]\s?\d+"),
+    re.compile(r"\bet al\."),
+    re.compile(r"\bdoi\b", re.IGNORECASE),
+    re.compile(r"\b\d+\(\d+\)"),
+    re.compile(r"[\"\u201c][^\"\u201d]{12,}[\"\u201d]"),
+    re.compile(r"\.\s(?:1[6-9]|20)\d\d[a-z]?\.|\((?:1[6-9]|20)\d\d[a-z]?\)"),
+)
+MIN_REFERENCE_MARKS = 2
 # URLs, e-mail addresses and bare host names, as whole tokens.
 _URL = re.compile(r"(?<!\S)[(\[<\"']*(?:(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+|"
                   r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/\S*)",
@@ -481,7 +516,7 @@ def expected_languages(value: str | None, option: str = "--lang") -> str | None:
 
 def not_prose(text: str) -> str | None:
     """Why a block is not to be judged by language (``code``, ``url``, ``numbers``, ``table``,
-    ``names``), or None for prose.
+    ``reference``, ``names``), or None for prose.
 
     langdetect names a line of code English and a row of Indonesian place names Indonesian; none
     of them says what language the document is written in.
@@ -491,12 +526,14 @@ def not_prose(text: str) -> str | None:
         return "empty"
     if _URL_HINT.search(text) and sum(map(len, _URL.findall(text))) * 2 >= visible:
         return "url"
-    if _is_code(text, visible):
+    if _CODE_LINE.search(text) or _is_code(text, visible):
         return "code"
     if sum(map(str.isdigit, text)) > MAX_DIGIT_SHARE * sum(map(str.isalnum, text)):
         return "numbers"
     if _is_table_row(text):
         return "table"
+    if _is_reference(text):
+        return "reference"
     if _capitalised_share(text) >= MAX_CAPITALISED_SHARE:
         return "names"
     return None
@@ -508,6 +545,18 @@ def _is_code(text: str, visible: int) -> bool:
     if code and code >= MAX_CODE_TOKEN_SHARE * len(text.split()):
         return True
     return len(_CODE_CHARS.findall(text)) > MAX_CODE_CHAR_SHARE * visible
+
+
+def _is_reference(text: str) -> bool:
+    """An entry of a reference list: a year and two marks of a citation."""
+    if not _YEAR.search(text):
+        return False
+    marks = 0
+    for mark in _REFERENCE_MARKS:
+        marks += bool(mark.search(text))
+        if marks >= MIN_REFERENCE_MARKS:
+            return True
+    return False
 
 
 def _is_table_row(text: str) -> bool:
@@ -747,8 +796,10 @@ def _script_lang(script: str, texts: Sequence[str], calls: _Calls) -> str:
 
 def _settle(texts: Sequence[str], per_block: Sequence[Counter[str]], langs: tuple[str, ...],
             found: dict[int, Fragment]) -> Judgement:
-    """Keep the quotations the article introduces; drop nothing when too much would go."""
-    off = {i: f for i, f in found.items() if not _quotation(texts, i, found)}
+    """Keep the quotations the article introduces and the lines of its code listings; drop
+    nothing when too much would go."""
+    off = {i: f for i, f in found.items()
+           if not _quotation(texts, i, found) and not _in_listing(texts, i, found)}
     dropped = sum(weighed_letters(per_block[i]) for i in off)
     total = sum(weighed_letters(c) for c in per_block)
     if dropped > MAX_DROP_SHARE * total:
@@ -769,6 +820,25 @@ def _quotation(texts: Sequence[str], i: int, found: dict[int, Fragment]) -> bool
     while j >= 0 and j in found:
         j -= 1
     return j >= 0 and texts[j].rstrip().endswith(_INTRO_END)
+
+
+def _in_listing(texts: Sequence[str], i: int, found: dict[int, Fragment]) -> bool:
+    """A block inside a code listing: a line of code among the two blocks before it and among
+    the two after it (other fragments skipped). A program's output (a server's warning, a
+    tool's prompts) is in English whatever the article's language; a widget under the article
+    has no code after it."""
+    return _code_near(texts, i, found, -1) and _code_near(texts, i, found, 1)
+
+
+def _code_near(texts: Sequence[str], i: int, found: dict[int, Fragment], step: int) -> bool:
+    seen, j = 0, i + step
+    while 0 <= j < len(texts) and seen < LISTING_REACH:
+        if j not in found:
+            if not_prose(texts[j]) == "code":
+                return True
+            seen += 1
+        j += step
+    return False
 
 
 def _a_run_of_words(text: str, counts: Counter[str]) -> bool:
@@ -803,8 +873,23 @@ def _doc_lang(doc_script: str, texts: Sequence[str], idx: Sequence[int],
     # too); langdetect's cost grows with the sample.
     by_length = sorted(idx, key=lambda i: (not _SENTENCE_END.search(texts[i]), -len(texts[i])))
     sample = _sample(texts, (i for i in by_length if prose(i))) or _sample(texts, by_length)
-    found = _Detector.detect(sample)
+    # Asked of the main script's words: langdetect names a Chinese sample with a third of its
+    # letters in English names (vmstorage, -retentionPeriod) Norwegian.
+    found = _Detector.detect(_script_words(sample, doc_script) or sample)
     return found[0] if found else None
+
+
+def _script_words(text: str, script: str) -> str:
+    """``text`` without its words that have a letter of another script than ``script`` (or a
+    compatible one), lines kept apart; ``text`` itself when it has none."""
+    if all(_compatible(s, script) for s in script_counts(text)):
+        return text
+
+    def own(word: str) -> bool:
+        return all(_compatible(s, script) for ch in word if (s := char_script(ch)))
+
+    lines = (" ".join(w for w in line.split() if own(w)) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def _sample(texts: Sequence[str], order: Iterable[int]) -> str:
