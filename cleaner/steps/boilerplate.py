@@ -211,6 +211,7 @@ class Params:
         table_columns: the most columns of a table no colon line introduces (see
             :func:`_table_at`).
         label_words: the most words of a cell of such a table's header.
+        cell_words: the most words of a cell of such a table's rows.
         table_keys: the fewest cells of such a table that keep to their column's kind where
             the header's differs.
         brief_words: a short line of at least this many words that ends with a colon (or
@@ -244,6 +245,7 @@ class Params:
     table_row: int = 8
     table_columns: int = 12
     label_words: float = 6.0
+    cell_words: float = 40.0
     table_keys: int = 4
     brief_words: float = 3.0
 
@@ -675,21 +677,29 @@ def _tables(blocks: Sequence[Block], lines: Sequence[_Line], p: Params) -> set[i
                 and not (line.sentence or line.code or line.clause
                          or blocks[i].text.endswith((":", "\uff1a")))):
             heads[i] = heads[i + 1] + 1
+    def table_end(s: int) -> int:
+        return max((_table_at(blocks, lines, kinds, s, width, p)
+                    for width in range(2, min(heads[s], p.table_columns) + 1)), default=s)
+
     out: set[int] = set()
     s = 0
+    end = table_end(0) if blocks else 0
     while s < len(blocks):
-        end = max((_table_at(blocks, kinds, s, width, p)
-                   for width in range(2, min(heads[s], p.table_columns) + 1)), default=s)
-        if end > s:
+        # A heading right above a table, no farther from it than its cells are from each
+        # other (a clean text), may pass for a header cell: the table one line later that
+        # reaches farther is the one.
+        later = table_end(s + 1) if s + 1 < len(blocks) else s + 1
+        if end > s and later <= end:
             out.update(range(s, end))
             s = end
+            end = table_end(s) if s < len(blocks) else s
         else:
-            s += 1
+            s, end = s + 1, later
     return out
 
 
-def _table_at(blocks: Sequence[Block], kinds: Sequence[str], s: int, width: int,
-              p: Params) -> int:
+def _table_at(blocks: Sequence[Block], lines: Sequence[_Line], kinds: Sequence[str], s: int,
+              width: int, p: Params) -> int:
     """The end of a table of ``width`` columns that starts at ``s``, or ``s`` if none does.
 
     A header of ``width`` distinct labels, then rows of ``width`` cells: some column (a key)
@@ -713,7 +723,9 @@ def _table_at(blocks: Sequence[Block], kinds: Sequence[str], s: int, width: int,
         return s
 
     def fits(at: int) -> bool:
-        return (at + width <= n and all(blocks[i].gap == gap for i in range(at, at + width))
+        # A paragraph is no cell: a table ends before the prose after it.
+        return (at + width <= n and all(blocks[i].gap == gap and lines[i].words <= p.cell_words
+                                        for i in range(at, at + width))
                 and all(kinds[at + k] in (first[k], "none") for k in keys))
 
     rows: list[int] = []
@@ -863,6 +875,8 @@ def _single_pass(
         tx[i] = max(tx[i], p.list_textness)
     scores = _scores(lines, tx, p)
     lo, hi, cites = _region(blocks, lines, scores, p, start, ends, removed, cut_after)
+    if not cites:
+        lo, hi = _whole_tables(lo, hi, cells)
     runs = _runs(lines, tx)
     for i in _introduced(lines, scores, lo, hi, p):
         runs[i] = 0
@@ -882,6 +896,18 @@ def _single_pass(
     if heading is not None:
         out[heading:hi] = [v or CLOSED for v in out[heading:hi]]
     return out, heading is not None, listed
+
+
+def _whole_tables(lo: int, hi: int, cells: set[int]) -> tuple[int, int]:
+    """The region ``lo:hi`` widened to the whole of a table it starts or ends inside: its cells
+    are neutral, so the region's prose may end with a long cell of a row, and the clean text
+    would hold a table cut short, which cleaned again is no table."""
+    if lo < hi:
+        while lo - 1 in cells and lo in cells:
+            lo -= 1
+        while hi in cells and hi - 1 in cells:
+            hi += 1
+    return lo, hi
 
 
 def _marked(blocks: Sequence[Block], lines: Sequence[_Line],

@@ -92,3 +92,16 @@ def test_long_lines_in_two_scripts_are_no_table() -> None:
     names = ["zlx", "srh", "gax", "zzh", "zxy", "pyy"]
     blocks = blocks_of([["About", "Posts", *(x for name in names for x in (name, comment))]])
     assert _tables(blocks, _all_features(blocks, None, DEFAULT_PARAMS), DEFAULT_PARAMS) == set()
+
+
+def test_a_heading_over_a_table_is_no_header_cell_in_the_clean_text() -> None:
+    # The clean text sets the heading as far from the header as the cells are from each
+    # other; read from the heading on, the table would lose its last cell.
+    table = ["이름", "의미", "설명",
+             "mark_set(mark, index)", "마크 위치 설정", "해당 마크의 위치 재설정",
+             "mark_unset(mark)", "마크 위치 제거", "해당 마크의 표시 제거",
+             "index(mark)", "마크 위치 반환", "해당 마크 위치 반환",
+             "mark_names()", "모든 마크 반환", "텍스트에서 사용된 모든 마크를 반환"]
+    blocks = [Block(text, 1) for text in [*PARAGRAPHS[:2], "텍스트 마크 메소드", *table]]
+    assert _tables(blocks, _all_features(blocks, None, DEFAULT_PARAMS),
+                   DEFAULT_PARAMS) == set(range(3, len(blocks)))
