@@ -135,6 +135,12 @@ MAX_CELL_WORDS = 3
 _OPEN_QUOTES = ("\"'\u00ab\u00bb\u201c\u201d\u201e\u2018\u2019\u201a\u2039\u203a"
                 "\u300c\u300e\u300a\u3008")
 _INTRO_END = (":", "\uff1a")  # an article introduces a quotation with a colon
+# ... or, in Chinese and Japanese, with a sentence that says "the following" (以下, 如下, 下記,
+# 下面).
+_INTRO_SENTENCE = re.compile("(?:\u4ee5\u4e0b|\u5982\u4e0b|\u4e0b\u8a18|\u4e0b\u9762)"
+                             "[^\u3002]*\u3002$")
+# A list item's mark: a dash, an asterisk or a bullet, or a number.
+_ITEM = re.compile(r"^(?:[-*\u2022\u00b7]|\d{1,3}[.)])\s")
 
 
 @cache
@@ -799,7 +805,8 @@ def _settle(texts: Sequence[str], per_block: Sequence[Counter[str]], langs: tupl
     """Keep the quotations the article introduces and the lines of its code listings; drop
     nothing when too much would go."""
     off = {i: f for i, f in found.items()
-           if not _quotation(texts, i, found) and not _in_listing(texts, i, found)}
+           if not (_quotation(texts, i, found) or _in_listing(texts, i, found)
+                   or _in_list(texts, i, found))}
     dropped = sum(weighed_letters(per_block[i]) for i in off)
     total = sum(weighed_letters(c) for c in per_block)
     if dropped > MAX_DROP_SHARE * total:
@@ -813,13 +820,17 @@ def _settle(texts: Sequence[str], per_block: Sequence[Counter[str]], langs: tupl
 
 def _quotation(texts: Sequence[str], i: int, found: dict[int, Fragment]) -> bool:
     """A block the article quotes: it opens with a quotation mark, or it follows (alone or with
-    other fragments) a line of the document's own text that ends with a colon."""
+    other fragments) a line of the document's own text that ends with a colon (or, in Chinese
+    and Japanese, a sentence that announces what follows)."""
     if texts[i][0] in _OPEN_QUOTES:
         return True
     j = i - 1
     while j >= 0 and j in found:
         j -= 1
-    return j >= 0 and texts[j].rstrip().endswith(_INTRO_END)
+    if j < 0:
+        return False
+    intro = texts[j].rstrip()
+    return intro.endswith(_INTRO_END) or bool(_INTRO_SENTENCE.search(intro))
 
 
 def _in_listing(texts: Sequence[str], i: int, found: dict[int, Fragment]) -> bool:
@@ -827,14 +838,36 @@ def _in_listing(texts: Sequence[str], i: int, found: dict[int, Fragment]) -> boo
     the two after it (other fragments skipped). A program's output (a server's warning, a
     tool's prompts) is in English whatever the article's language; a widget under the article
     has no code after it."""
-    return _code_near(texts, i, found, -1) and _code_near(texts, i, found, 1)
+    return _near(texts, i, found, -1, _is_code_line) and _near(texts, i, found, 1, _is_code_line)
 
 
-def _code_near(texts: Sequence[str], i: int, found: dict[int, Fragment], step: int) -> bool:
+def _in_list(texts: Sequence[str], i: int, found: dict[int, Fragment]) -> bool:
+    """An item of a list the article writes: items of its own, with the same mark, before and
+    after it (a diary's notes of the day, one of them in the language being learnt)."""
+    mark = _ITEM.match(texts[i])
+    if not mark:
+        return False
+    numbered = mark.group()[0].isdigit()
+
+    def same_mark(text: str) -> bool:
+        other = _ITEM.match(text)
+        return other is not None and other.group()[0].isdigit() == numbered
+
+    return _near(texts, i, found, -1, same_mark) and _near(texts, i, found, 1, same_mark)
+
+
+def _is_code_line(text: str) -> bool:
+    return not_prose(text) == "code"
+
+
+def _near(texts: Sequence[str], i: int, found: dict[int, Fragment], step: int,
+          wanted: Callable[[str], bool]) -> bool:
+    """One of the ``LISTING_REACH`` blocks of the document's own next to ``i`` (before it,
+    ``step`` -1, or after it, 1) is ``wanted``."""
     seen, j = 0, i + step
     while 0 <= j < len(texts) and seen < LISTING_REACH:
         if j not in found:
-            if not_prose(texts[j]) == "code":
+            if wanted(texts[j]):
                 return True
             seen += 1
         j += step

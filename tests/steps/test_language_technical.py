@@ -184,3 +184,36 @@ def test_a_fragment_after_the_last_listing_still_goes():
     out = LanguageFilter().apply(doc_of(RU[0], *listing, RU[1], RU[2], HINDI, "x = np.ones(3)"))
     assert isinstance(out, Doc)
     assert HINDI not in out.text
+
+
+def test_a_line_a_japanese_sentence_announces_is_kept():
+    intro = "実行すると以下のエラーが出てきます。"
+    error = "Field 'num' is of a not allowed type for this type of partitioning"
+    out = LanguageFilter().apply(doc_of(JA[0], JA[1], intro, error, JA[2], JA[0]))
+    assert isinstance(out, Doc)
+    assert error in out.text
+
+
+def test_a_line_after_a_sentence_that_announces_nothing_still_goes():
+    error = "Field 'num' is of a not allowed type for this type of partitioning"
+    out = LanguageFilter().apply(doc_of(JA[0], JA[1], JA[2], error, JA[0]))
+    assert isinstance(out, Doc)
+    assert error not in out.text
+
+
+def test_an_item_among_the_articles_own_items_is_kept():
+    items = ["- 今天语文考试，大家都很紧张，老师说下次还要再考一次",
+             "- Travelling makes me happy, it opens my eyes to the world.",
+             "- 三节英语课，三节啊三节，下课以后大家都累了"]
+    out = LanguageFilter().apply(doc_of(*ZH, *items, *ZH))
+    assert isinstance(out, Doc)
+    assert items[1] in out.text
+
+
+def test_a_ticker_after_the_articles_list_still_goes():
+    items = ["- 今天语文考试，大家都很紧张，老师说下次还要再考一次",
+             "- 三节英语课，三节啊三节，下课以后大家都累了"]
+    ticker = "- " + HINDI
+    out = LanguageFilter().apply(doc_of(*ZH, *items, ticker, "相关文章", "上一篇"))
+    assert isinstance(out, Doc)
+    assert ticker not in out.text
