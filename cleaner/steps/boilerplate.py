@@ -677,9 +677,16 @@ def _tables(blocks: Sequence[Block], lines: Sequence[_Line], p: Params) -> set[i
                 and not (line.sentence or line.code or line.clause
                          or blocks[i].text.endswith((":", "\uff1a")))):
             heads[i] = heads[i + 1] + 1
+    # How many lines from each on are of its kind: a header and a first row all of one kind
+    # have no key, so no table of ``width`` starts where ``2 * width`` lines are alike.
+    alike = [0] * (len(blocks) + 1)
+    for i in range(len(blocks) - 1, -1, -1):
+        alike[i] = alike[i + 1] + 1 if i + 1 < len(blocks) and kinds[i + 1] == kinds[i] else 1
+
     def table_end(s: int) -> int:
         return max((_table_at(blocks, lines, kinds, s, width, p)
-                    for width in range(2, min(heads[s], p.table_columns) + 1)), default=s)
+                    for width in range(max(2, alike[s] // 2 + 1),
+                                       min(heads[s], p.table_columns) + 1)), default=s)
 
     out: set[int] = set()
     s = 0
