@@ -679,6 +679,12 @@ def _weighed(counts: Counter[str]) -> Counter[str]:
     return Counter({s: round(n * _SCRIPT_WEIGHT.get(s, 1.0)) for s, n in counts.items()})
 
 
+def _block_script(counts: Counter[str]) -> str:
+    """A block's script: the one whose letters carry the most (a Chinese sentence with English
+    names in it has more Latin letters than Han characters)."""
+    return max(counts, key=lambda s: counts[s] * _SCRIPT_WEIGHT.get(s, 1.0))
+
+
 def _main_script(total: Counter[str]) -> str:
     """The script with the most letters, its compatible scripts counted with it."""
     return max(total, key=lambda s: (total[s] + sum(total[t] for t in _COMPATIBLE.get(s, ())),
@@ -710,7 +716,7 @@ def _doc_scripts(per_block: Sequence[Counter[str]], prose: _Prose) -> list[str]:
     for s, n in total.most_common():
         if any(_compatible(s, d) for d in scripts) or n < MIN_LANG_SHARE * letters:
             continue
-        blocks = sum(1 for i in idx if _compatible(per_block[i].most_common(1)[0][0], s))
+        blocks = sum(1 for i in idx if _compatible(_block_script(per_block[i]), s))
         if blocks >= MIN_LANG_BLOCKS:
             scripts.append(s)
     return scripts
@@ -734,7 +740,7 @@ def judge(blocks: Sequence[Block], langs: Sequence[str] | None = None) -> Judgem
                   if any(not _compatible(s, scripts[0]) for s in c)
                   and all(other_script(texts[i], c, s) for s in scripts)]
     same = [i for i, c in enumerate(per_block) if c and i not in off_script
-            and _compatible(c.most_common(1)[0][0], scripts[0])]
+            and _compatible(_block_script(c), scripts[0])]
     calls = _Calls(MAX_FRAGMENT_CALLS)
     lang = langs[0] if langs else _doc_lang(scripts[0], texts, same, prose)
     if lang is None:
@@ -774,7 +780,7 @@ def _doc_langs(texts: Sequence[str], per_block: Sequence[Counter[str]], prose: _
         blocks[code] += 1
     for s in scripts[1:]:
         idx = [i for i, c in enumerate(per_block)
-               if c and _compatible(c.most_common(1)[0][0], s) and prose(i)]
+               if c and _compatible(_block_script(c), s) and prose(i)]
         code = _script_lang(s, [texts[i] for i in idx], calls)
         letters[code] += sum(weighed_letters(per_block[i]) for i in idx
                              if _long(texts[i], per_block[i]))
@@ -796,7 +802,8 @@ def _script_lang(script: str, texts: Sequence[str], calls: _Calls) -> str:
     """The language of a document script other than the main one."""
     if script in _SCRIPT_LANG:
         return _SCRIPT_LANG[script]
-    found = calls.detect("\n".join(sorted(texts, key=len, reverse=True))[:DOC_SAMPLE_CHARS])
+    sample = "\n".join(sorted(texts, key=len, reverse=True))[:DOC_SAMPLE_CHARS]
+    found = calls.detect(_script_words(sample, script) or sample)
     return found[0] if found else script.lower()
 
 

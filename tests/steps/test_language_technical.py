@@ -217,3 +217,29 @@ def test_a_ticker_after_the_articles_list_still_goes():
     out = LanguageFilter().apply(doc_of(*ZH, *items, ticker, "相关文章", "上一篇"))
     assert isinstance(out, Doc)
     assert ticker not in out.text
+
+
+EN_TUTORIAL = [
+    "First we deploy the metrics server with the manifest below and wait until its pod is "
+    "ready before we query the resource usage of the nodes in the cluster.",
+    "Then we check that the API is registered and that the kubelet on every node answers the "
+    "summary endpoint, which is where the numbers in the dashboard come from.",
+    "Finally we scale the deployment and watch how the autoscaler reacts to the load that we "
+    "generate with a small script running in another terminal window.",
+]
+# Fewer Han characters than Latin letters, but more of what they carry: a Chinese sentence.
+MOSTLY_HAN = ("kubernetes 集群资源监控之前可以通过 heapster 来获取数据，"
+              "在 1.11 开始开始逐渐废弃 heapster 了，采用 metrics-server 来代替，"
+              "metrics-server 是集群的核心监控数据的聚合器，它从 kubelet "
+              "公开的 Summary API 中采集指标")
+
+
+def test_a_line_weighed_chinese_is_judged_as_chinese():
+    """Its Latin letters outnumber its Han characters; weighed, it is a Chinese line, one of
+    several in a document in English and Chinese, not an English line that langdetect calls
+    Norwegian."""
+    second = ("在 Grafana dashboard 里面可以看到 kubelet 和 metrics-server 采集到的节点和 Pod "
+              "的 CPU 和内存使用情况，也可以通过 kubectl top 命令查看")
+    j = judge([Block(t) for t in (MOSTLY_HAN, *EN_TUTORIAL, second, *EN_TUTORIAL, ZH[0])])
+    assert j.warning is None
+    assert j.off == {}
