@@ -13,7 +13,8 @@ The second extractor is the readability-lxml fork trafilatura ships and already 
 fallback, so there is no new dependency, and its version is pinned with trafilatura's.
 
 Two things follow from trimming at the edges. trafilatura runs in its recall mode
-(``favor_recall``) whenever readability has a vote (``extract_html``): what recall mode adds
+(``favor_recall``) whenever readability has a vote on a page long enough for it
+(:func:`recall_worth`, ``extract_html``): what recall mode adds
 is mostly at the edges, where the vote trims it, and inside the article it adds what the
 balanced mode misses (text split across containers, lists, a page's repeated sections). And
 the trim never cuts a long block of prose (``LEAD_WORDS`` words or more) before the agreed run:
@@ -245,6 +246,13 @@ def missed_part(first: Sequence[Block], second: Sequence[str],
     if sum(_words(t) for t in rest) < mine.words:
         return [], None
     return rest, None
+
+
+def recall_worth(second: Reading) -> bool:
+    """Whether trafilatura should run in its recall mode: readability has a vote, and the page
+    is long enough (``MIN_FIRST_WORDS``) for the vote to trim what recall mode adds at the
+    edges (on a shorter page it abstains, and would keep a footer or an author box)."""
+    return sum(_words(t) for t in second.blocks) >= MIN_FIRST_WORDS
 
 
 def _addable(text: str, captions: frozenset[str]) -> bool:

@@ -29,7 +29,7 @@ from trafilatura.utils import is_dubious_html, load_html, repair_faulty_html
 from cleaner.model import Block, Removal
 from cleaner.ruleset import element_text
 from cleaner.safetext import printable
-from cleaner.steps.ensemble import Reading, block_texts, combine, read
+from cleaner.steps.ensemble import Reading, block_texts, combine, read, recall_worth
 
 # trafilatura logs every page it finds no text in at ERROR level; we report that ourselves.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -162,8 +162,9 @@ def extract_html(
     still extracted and the failure is a warning. With ``ensemble`` (and no element chosen by a
     site), trafilatura's blocks are trimmed to those readability agrees on
     (:mod:`cleaner.steps.ensemble`); what that drops is a removal of ``ensemble:readability``.
-    When readability has a result to vote with and no site set trafilatura's focus, trafilatura
-    runs in its recall mode (``favor_recall``): the vote trims what that adds at the edges. The
+    When readability has a result to vote with (:func:`recall_worth`: 100 words) and no site set
+    trafilatura's focus, trafilatura runs in its recall mode (``favor_recall``): the vote trims
+    what that adds at the edges. The
     start of the article that readability alone found is added before trafilatura's blocks.
     A code listing in a ``figure`` (as Jekyll writes them) is taken as text: trafilatura drops
     figures, as images.
@@ -173,7 +174,7 @@ def extract_html(
     for figure in cast(list[Any], _CODE_FIGURES(tree)):
         figure.tag = "div"  # a code listing is the article's text, not an image
     second: Reading | None = read(tree) if ensemble and body is tree else None
-    if second is not None and second.blocks and not _FOCUS & options.keys():
+    if second is not None and recall_worth(second) and not _FOCUS & options.keys():
         # readability will trim what recall mode adds at the edges (steps.ensemble)
         options = {**options, "favor_recall": True}
     if body is tree:

@@ -342,6 +342,13 @@ def test_no_recall_mode_without_a_vote(monkeypatch):
                        body=lambda tree: tree.find(".//article")) == [{}]
 
 
+def test_no_recall_mode_on_a_page_too_short_to_vote_on(monkeypatch):
+    # the vote abstains on a text this short, and would keep what recall mode adds (a footer)
+    short = page(f'<article><p>{STORY[0]}</p><p>{STORY[1]}</p></article>'
+                 '<footer><p>Copyright 2025 Daily Post, all rights reserved.</p></footer>')
+    assert _focus_seen(monkeypatch, short, {}) == [{}]
+
+
 def test_block_texts_are_the_innermost_blocks():
     tree = parse_html("<div><p>One</p><ul><li>Two <b>bold</b></li></ul><blockquote><p>Three"
                       "</p></blockquote></div>")
