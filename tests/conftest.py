@@ -158,3 +158,31 @@ def news_rule_file(tmp_path, html, page, must_contain, url="https://news.example
     path = tmp_path / "news.example.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def learned_removals(pages) -> set[str]:
+    """Every line some rule ``propose`` learns from ``pages`` removes on some page."""
+    from cleaner.learn.profile import propose
+
+    found = propose(pages)
+    gone: set[str] = set()
+    for page in pages:
+        for p in found.proposals:
+            gone.update(page.texts[i] for i in p.rule.apply(page.blocks))
+    return gone
+
+
+@pytest.fixture
+def langdetect_calls(monkeypatch) -> list[str]:
+    """The texts the language step asks langdetect about, in order (it still answers)."""
+    from cleaner.steps import language
+
+    calls: list[str] = []
+    real = language._Detector.detect.__func__
+
+    def spy(cls, text):
+        calls.append(text)
+        return real(cls, text)
+
+    monkeypatch.setattr(language._Detector, "detect", classmethod(spy))
+    return calls

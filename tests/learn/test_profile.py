@@ -2,6 +2,7 @@
 
 from cleaner.learn.profile import Page, propose, shape, slug
 from cleaner.model import Block
+from conftest import learned_removals
 
 TOP = ["Valley Post", "Home", "News", "Sport"]
 BOTTOM = ["Share this story", "About us", "Contact"]
@@ -19,14 +20,7 @@ def _page(n: int, lines: list[str]) -> Page:
                 tuple(Block(t) for t in texts), {}, texts)
 
 
-def _ruled(pages: list[Page]) -> set[str]:
-    """Every line some proposed rule removes on some page."""
-    a = propose(pages)
-    gone: set[str] = set()
-    for page in pages:
-        for p in a.proposals:
-            gone.update(page.texts[i] for i in p.rule.apply(page.blocks))
-    return gone
+_ruled = learned_removals
 
 
 def test_the_template_at_top_and_bottom_is_learned():

@@ -2,8 +2,9 @@
 heads one of a series of the article's own sections (``Example 1:``, ``Example 2:``), not a
 list of links."""
 
-from cleaner.learn.profile import Page, propose
+from cleaner.learn.profile import Page
 from cleaner.model import Block
+from conftest import learned_removals
 
 TOP = ["Daily Puzzles", "Home", "Archive", "About"]
 BOTTOM = ["Share this post", "Comments", "Powered by a static site generator"]
@@ -28,13 +29,7 @@ def _examples(n: int, count: int) -> list[str]:
     return out
 
 
-def _ruled(pages: list[Page]) -> set[str]:
-    a = propose(pages)
-    gone: set[str] = set()
-    for page in pages:
-        for p in a.proposals:
-            gone.update(page.texts[i] for i in p.rule.apply(page.blocks))
-    return gone
+_ruled = learned_removals
 
 
 def test_numbered_examples_inside_the_articles_are_no_link_list():

@@ -98,15 +98,8 @@ def test_script_alone_names_korean_without_langdetect(monkeypatch):
     assert judge([Block(ko)]).lang == "ko"
 
 
-def test_langdetect_is_called_once_for_a_plain_document(monkeypatch):
-    calls = []
-    real = language._Detector.detect.__func__
-
-    def counting(cls, text):
-        calls.append(text)
-        return real(cls, text)
-
-    monkeypatch.setattr(language._Detector, "detect", classmethod(counting))
+def test_langdetect_is_called_once_for_a_plain_document(langdetect_calls):
+    calls = langdetect_calls
     judge([Block(t) for t in EN * 5])
     assert len(calls) == 1
 

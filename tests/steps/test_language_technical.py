@@ -4,7 +4,6 @@ judged by language, and a document's main language is told from the words of its
 import pytest
 
 from cleaner.model import Block, Doc, RawDoc, Source
-from cleaner.steps import language
 from cleaner.steps.language import LanguageFilter, judge, not_prose
 
 RU = [
@@ -155,15 +154,8 @@ def test_a_chinese_post_full_of_english_names_is_chinese():
     assert j.off == {}
 
 
-def test_the_main_language_is_asked_of_the_main_script_only(monkeypatch):
-    asked = []
-    real = language._Detector.detect.__func__
-
-    def spy(cls, text):
-        asked.append(text)
-        return real(cls, text)
-
-    monkeypatch.setattr(language._Detector, "detect", classmethod(spy))
+def test_the_main_language_is_asked_of_the_main_script_only(langdetect_calls):
+    asked = langdetect_calls
     judge([Block(t) for t in MIXED_ZH])
     assert "vmstorage" not in asked[0]
 
