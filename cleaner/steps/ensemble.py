@@ -60,6 +60,7 @@ from trafilatura.readability_lxml import Document as Readability
 
 from cleaner.model import Block, Removal
 from cleaner.ruleset import element_text
+from cleaner.steps.textstats import CJK
 
 RULE = "ensemble:readability"
 BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote",
@@ -92,10 +93,9 @@ _CAPTION_TAGS = ("figure", "figcaption", "caption")
 _CAPTION_NAME = re.compile(r"caption|credit", re.IGNORECASE)
 # Chinese and Japanese write no spaces: each of their characters is a token (a sentence would be
 # one), and two of them count as a word in the lengths above, about what a word of those
-# languages takes.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
-_CJK_CHAR = re.compile(f"[{_CJK}]")
+# languages takes (as text mode counts them, cleaner.steps.textstats).
+_TOKEN = re.compile(f"[{CJK}]|[^\\W{CJK}]+")
+_CJK_CHAR = re.compile(f"[{CJK}]")
 
 
 @dataclass(frozen=True, slots=True)

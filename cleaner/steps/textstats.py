@@ -27,18 +27,18 @@ from __future__ import annotations
 import re
 
 # Chinese characters and Japanese kana: about two characters to a word.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 # Thai and Lao: about five code points to a word (vowel and tone marks included).
 _TH_LO = "\u0e00-\u0eff"
 # Burmese, Khmer, Tibetan: about six code points to a word (stacked consonants, vowel signs).
 _MY_KM_BO = "\u1000-\u109f\u1780-\u17ff\u0f00-\u0fff"
-_UNSPACED_RE = re.compile(f"[{_CJK}{_TH_LO}{_MY_KM_BO}]")
-_CJK_RE = re.compile(f"[{_CJK}]")
+_UNSPACED_RE = re.compile(f"[{CJK}{_TH_LO}{_MY_KM_BO}]")
+_CJK_RE = re.compile(f"[{CJK}]")
 _TH_LO_RE = re.compile(f"[{_TH_LO}]")
 _MY_KM_BO_RE = re.compile(f"[{_MY_KM_BO}]")
 # A run of letters or digits of a spaced script inside a token that also holds unspaced text
 # ("Kindle" in "Kindle書籍").
-_SPACED_RUN_RE = re.compile(f"[^\\W_{_CJK}{_TH_LO}{_MY_KM_BO}]+")
+_SPACED_RUN_RE = re.compile(f"[^\\W_{CJK}{_TH_LO}{_MY_KM_BO}]+")
 _CHARS_PER_WORD = ((_CJK_RE, 2.0), (_TH_LO_RE, 5.0), (_MY_KM_BO_RE, 6.0))
 
 # Full stops, question and exclamation marks of the scripts of the news: Latin, Greek (its
